@@ -1,0 +1,132 @@
+/**
+ * Operations CLI: `npm run honne -- <command>`. It builds the same app as the server
+ * (without listening), so every command goes through the same code and checks.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { buildApp } from '../server/app.ts';
+import { createApiToken } from '../server/auth/api-tokens.ts';
+import { ConfigError, loadConfig } from '../server/config/config.ts';
+import { connect, embeddedDir } from '../server/db/connect.ts';
+import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { releaseAnswers } from '../server/answers/release.ts';
+import { AppError } from '../server/errors/app-error.ts';
+import { type Locale, translate } from '../server/i18n/messages.ts';
+import { invitationContext } from '../server/invitations/context.ts';
+import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
+import { registerLeaver } from '../server/leavers/register-leaver.ts';
+import { DEFAULT_SURVEY } from '../server/surveys/plugin.ts';
+
+const USAGE = `Usage: npm run honne -- <command>
+
+  migrate                         apply database migrations
+  token create --name NAME        create an API token (printed once)
+  leaver add --employee-id ID --name NAME --email EMAIL --department DEPT
+             --hire-date YYYY-MM-DD --last-day YYYY-MM-DD
+             --exit-type voluntary|involuntary|retirement|contract_end --locale ja|en
+                                  register a leaver and send the invitation
+  answers release                 release the answers waiting in the pool now
+  mail deliver                    send queued mail now`;
+
+const cliLocale: Locale = /^ja/i.test(process.env.LANG ?? '') ? 'ja' : 'en';
+
+const OPTIONS = {
+  name: { type: 'string' },
+  'employee-id': { type: 'string' },
+  email: { type: 'string' },
+  department: { type: 'string' },
+  'hire-date': { type: 'string' },
+  'last-day': { type: 'string' },
+  'exit-type': { type: 'string' },
+  locale: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Command = (app: Awaited<ReturnType<typeof buildApp>>, values: Values) => Promise<string>;
+
+const COMMANDS: Record<string, Command> = {
+  migrate: async () => 'Migrations are up to date.',
+  'token create': async (app, values) => {
+    if (!values.name) throw new UsageError('token create needs --name NAME');
+    const { token } = await createApiToken(app.db, values.name);
+    return `${token}\n(This token is shown once. Use it as: Authorization: Bearer <token>)`;
+  },
+  'leaver add': async (app, values) => {
+    const input = parseLeaverInput(
+      {
+        employeeId: values['employee-id'],
+        name: values.name,
+        email: values.email,
+        department: values.department,
+        hireDate: values['hire-date'],
+        lastDay: values['last-day'],
+        exitType: values['exit-type'],
+        locale: values.locale,
+      },
+      cliLocale,
+    );
+    const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, input);
+    await app.worker.runOnce();
+    return id;
+  },
+  'answers release': async (app) => {
+    const count = await releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
+    return `Released ${count} answer(s).`;
+  },
+  'mail deliver': async (app) => {
+    await app.worker.runOnce();
+    const waiting = await app.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+    return `Mail still queued: ${waiting.n}.`;
+  },
+};
+
+class UsageError extends Error {}
+
+function describeError(error: unknown): string {
+  if (error instanceof AppError) {
+    const lines = [translate(cliLocale, error.messageKey, error.params)];
+    for (const problem of error.errors ?? []) {
+      const where = problem.field ?? problem.question ?? '';
+      lines.push(`  ${where}: ${problem.messageKey ? translate(cliLocale, problem.messageKey) : problem.message}`);
+    }
+    return lines.join('\n');
+  }
+  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message.split('.')[0]}.\n\n${USAGE}`;
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError) return error.message;
+  return String((error as Error).stack ?? error);
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const name = positionals.slice(0, 2).join(' ');
+  const command = COMMANDS[name] ?? COMMANDS[positionals[0] ?? ''];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const database = await connect({ databaseUrl: config.databaseUrl, embeddedDir: embeddedDir(config.dataDir), maxConnections: 2 });
+  try {
+    await migrateToLatest(database.db);
+    const logger = pino({ level: 'warn' }, pino.destination(2));
+    const app = await buildApp(config, { db: database.db, logger });
+    try {
+      await app.ready();
+      console.log(await command(app, values));
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.close();
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  console.error(describeError(error));
+  process.exitCode = error instanceof AppError && error.statusCode === 409 ? 3 : 2;
+}

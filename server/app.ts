@@ -1,0 +1,57 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { apiAuthPlugin } from './auth/api-auth-plugin.ts';
+import type { Config } from './config/config.ts';
+import { configPlugin } from './config/plugin.ts';
+import { dbPlugin } from './db/plugin.ts';
+import type { Database } from './db/schema.ts';
+import { errorHandlerPlugin } from './errors/handler.ts';
+import { i18nPlugin } from './i18n/plugin.ts';
+import { leaverRoutes } from './leavers/routes.ts';
+import { createLogger } from './logging.ts';
+import { mailPlugin } from './mail/plugin.ts';
+import type { MailTransport } from './mail/transport.ts';
+import { respondentRoutes } from './respondent/routes.ts';
+import { siteRoutes } from './site/routes.ts';
+import { surveysPlugin } from './surveys/plugin.ts';
+import { viewsPlugin } from './web/views-plugin.ts';
+import { workerPlugin } from './worker/plugin.ts';
+
+export interface AppOptions {
+  /** The database, opened (and later closed) by the caller: main.ts, the CLI or a test. */
+  db: Kysely<Database>;
+  logger?: Logger;
+  /** Run the background worker loop (main.ts); tests and the CLI call `app.worker.runOnce()`. */
+  worker?: boolean;
+  mailTransport?: MailTransport;
+  surveysDir?: string;
+}
+
+/** Builds the whole application without listening: main.ts, the CLI and tests share it. */
+export async function buildApp(config: Config, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    // Unknown properties are an error, not silently dropped; types are not coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+
+  await app.register(configPlugin, { config });
+  await app.register(dbPlugin, { db: options.db });
+  await app.register(i18nPlugin);
+  await app.register(viewsPlugin);
+  await app.register(errorHandlerPlugin);
+  await app.register(formbody);
+  await app.register(mailPlugin, options.mailTransport ? { transport: options.mailTransport } : {});
+  await app.register(surveysPlugin, options.surveysDir ? { dir: options.surveysDir } : {});
+  await app.register(apiAuthPlugin);
+  await app.register(workerPlugin, { enabled: options.worker ?? false });
+
+  await app.register(siteRoutes);
+  await app.register(leaverRoutes);
+  await app.register(respondentRoutes);
+  return app;
+}

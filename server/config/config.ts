@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secret: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Shown in mails and pages until #3 brings per-organisation settings. */
+  orgName: string;
+  logLevel: string;
+  anonymityK: number;
+  releaseMaxDays: number;
+  inviteExpiryDays: number;
+}
+
+/** A configuration value that would stop Honne from working: the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/**
+ * Embedded mode keeps its SECRET in DATA_DIR so that a restart can still open the
+ * answers waiting in the pool; it is created once, readable by this user only.
+ */
+function embeddedSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** Reads and validates the whole configuration once; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  let secret = env.SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ConfigError('SECRET', 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  }
+  if (!secret) {
+    if (databaseUrl) throw new ConfigError('SECRET', 'is required when DATABASE_URL is set');
+    secret = embeddedSecret(dataDir);
+  }
+
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    secret,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM || 'Honne <honne@localhost>',
+    orgName: env.ORG_NAME || 'Honne',
+    logLevel,
+    anonymityK: integer(env, 'ANONYMITY_K', 5, 3, 1000),
+    releaseMaxDays: integer(env, 'RELEASE_MAX_DAYS', 7, 1, 365),
+    inviteExpiryDays: integer(env, 'INVITE_EXPIRY_DAYS', 30, 1, 3650),
+  };
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * The two drivers disagree on several types (count(*) is a number from PGlite but a
+ * string from postgres.js; a date is a Date from postgres.js; bytea is a Uint8Array
+ * from PGlite). Both are told the same thing here, once: bigint and numeric become
+ * numbers, a date stays 'YYYY-MM-DD' (no time zone shift), bytea is a Buffer.
+ */
+const OID = { int8: 20, numeric: 1700, date: 1082, bytea: 17 } as const;
+const asString = (value: string) => value;
+const hexToBuffer = (value: string) => Buffer.from(value.slice(2), 'hex');
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'embedded' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
+  embeddedDir?: string;
+  /** A dump of an embedded data folder to start from (tests clone a migrated template). */
+  loadDataDir?: Blob;
+  maxConnections?: number;
+}
+
+export function postgresClient(url: string, max = 10) {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    types: {
+      int8: { to: OID.int8, from: [OID.int8], serialize: String, parse: Number },
+      numeric: { to: OID.numeric, from: [OID.numeric], serialize: String, parse: Number },
+      day: { to: OID.date, from: [OID.date], serialize: String, parse: asString },
+    },
+  });
+}
+
+export async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create(dataDir, {
+    ...(loadDataDir ? { loadDataDir } : {}),
+    parsers: {
+      [pgliteTypes.INT8]: Number,
+      [pgliteTypes.NUMERIC]: Number,
+      [pgliteTypes.DATE]: asString,
+      [pgliteTypes.BYTEA]: hexToBuffer,
+    },
+  });
+}
+
+export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const client = postgresClient(options.databaseUrl, options.maxConnections);
+    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const dir = options.embeddedDir ?? 'memory://';
+  const unlock = dir.startsWith('memory://') ? () => {} : lockEmbeddedDatabase(dir);
+  try {
+    const pglite = await openEmbedded(dir, options.loadDataDir);
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      kind: 'embedded',
+      close: async () => {
+        await db.destroy(); // Kysely's PGlite driver closes PGlite itself
+        if (!pglite.closed) await pglite.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+export function embeddedDir(dataDir: string): string {
+  return join(dataDir, 'pg');
+}

@@ -1,0 +1,107 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Dates are 'YYYY-MM-DD' strings on both drivers (see connect.ts); timestamps are Date. */
+type DateOnly = string;
+type CreatedAt = ColumnType<Date, never, never>;
+
+export type ExitType = 'voluntary' | 'involuntary' | 'retirement' | 'contract_end';
+export type Locale = 'ja' | 'en';
+export type TenureBand = 'lt1' | '1to3' | '3to5' | '5to10' | '10plus';
+
+export interface DepartmentTable {
+  id: Generated<string>;
+  name: string;
+  parent_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LeaverTable {
+  id: Generated<string>;
+  employee_id: string;
+  name: string;
+  email: string;
+  department_id: string;
+  hire_date: DateOnly;
+  last_day: DateOnly;
+  exit_type: ExitType;
+  locale: Locale;
+  created_at: CreatedAt;
+}
+
+export interface SurveyVersionTable {
+  id: Generated<string>;
+  survey: string;
+  hash: string;
+  definition: ColumnType<unknown, string, never>;
+  created_at: CreatedAt;
+}
+
+export interface InvitationTable {
+  id: Generated<string>;
+  leaver_id: string;
+  survey: string;
+  token_hash: Buffer;
+  expires_on: DateOnly;
+  opened_on: DateOnly | null;
+  completed_on: DateOnly | null;
+  created_at: CreatedAt;
+}
+
+export interface DraftTable {
+  invitation_id: string;
+  sealed: Buffer;
+}
+
+export interface AnswerPoolTable {
+  id: Generated<string>;
+  sealed: Buffer;
+  waiting_since: DateOnly;
+}
+
+export interface ResponseTable {
+  id: Generated<string>;
+  survey_version_id: string;
+  department_id: string;
+  tenure_band: TenureBand;
+  exit_type: ExitType;
+  quarter: string;
+  answers: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  last_used_on: DateOnly | null;
+  revoked_at: Date | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  kind: string;
+  invitation_id: string | null;
+  sealed: Buffer | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  sent_at: Date | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  department: DepartmentTable;
+  leaver: LeaverTable;
+  survey_version: SurveyVersionTable;
+  invitation: InvitationTable;
+  draft: DraftTable;
+  answer_pool: AnswerPoolTable;
+  response: ResponseTable;
+  api_token: ApiTokenTable;
+  mail_outbox: MailOutboxTable;
+}
+
+export type Leaver = Selectable<LeaverTable>;
+export type NewLeaver = Insertable<LeaverTable>;
+export type Invitation = Selectable<InvitationTable>;

@@ -1,0 +1,34 @@
+import { type Static, Type } from 'typebox';
+import Value from 'typebox/value';
+import { EXIT_TYPES } from '../answers/cohort.ts';
+import { type FieldProblem, invalid } from '../errors/app-error.ts';
+import { fieldErrors } from '../errors/validation-messages.ts';
+import type { Locale } from '../i18n/messages.ts';
+
+/** A leaver as HR's systems send it (API, CLI; later CSV). */
+export const LeaverInput = Type.Object(
+  {
+    employeeId: Type.String({ minLength: 1, maxLength: 64 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    department: Type.String({ minLength: 1, maxLength: 200 }),
+    hireDate: Type.String({ format: 'date' }),
+    lastDay: Type.String({ format: 'date' }),
+    exitType: Type.Enum([...EXIT_TYPES]),
+    locale: Type.Enum(['ja', 'en']),
+  },
+  { additionalProperties: false },
+);
+export type LeaverInput = Static<typeof LeaverInput>;
+
+/** For callers outside HTTP (the CLI): the same schema, the same messages. */
+export function parseLeaverInput(value: unknown, locale: Locale): LeaverInput {
+  const errors = fieldErrors(locale, Value.Errors(LeaverInput, value));
+  if (errors.length > 0) throw invalid(errors);
+  return value as LeaverInput;
+}
+
+/** What a schema cannot say. */
+export function leaverInputProblems(input: LeaverInput): FieldProblem[] {
+  return input.hireDate > input.lastDay ? [{ field: 'lastDay', messageKey: 'error.dates_order' }] : [];
+}

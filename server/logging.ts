@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Survey links carry their token in the path: request logs show `/s/[token]`.
+ * Query strings are dropped (they may carry one-time tokens too).
+ */
+export function redactUrl(url: string): string {
+  return url.split('?')[0]!.replace(/\/s\/[^/]+/, '/s/[token]');
+}
+
+const serializers = {
+  req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
+  res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
+  err: pino.stdSerializers.err,
+};
+
+/**
+ * Pretty output only on a terminal; JSON lines otherwise. Secrets are redacted by
+ * path as a second line of defence: code never logs tokens, answers or mail bodies.
+ */
+export function createLogger(level: string, stream?: DestinationStream): Logger {
+  const options = {
+    level,
+    serializers,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.password', '*.answers', '*.secret', '*.html', '*.text'],
+      censor: '[redacted]',
+    },
+  };
+  if (stream) return pino(options, stream);
+  if (process.stdout.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } });
+  return pino(options);
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/schema.ts';
+import { claimDueMails, markFailed, markSent } from './outbox.ts';
+import type { MailTransport } from './transport.ts';
+
+/** Sends what is due, batch by batch, until nothing is; returns how many went out. */
+export async function deliverDueMail(
+  db: Kysely<Database>,
+  key: Buffer,
+  transport: MailTransport,
+  log: FastifyBaseLogger,
+  batchSize = 20,
+): Promise<number> {
+  let sent = 0;
+  for (;;) {
+    const batch = await claimDueMails(db, key, batchSize);
+    if (batch.length === 0) return sent;
+    for (const mail of batch) {
+      try {
+        const where = await transport.send(mail.id, mail.message);
+        await markSent(db, mail.id);
+        sent++;
+        // Never the address, subject or body: they may carry the survey link.
+        log.info({ mailId: mail.id, kind: mail.kind, where }, 'mail sent');
+      } catch (error) {
+        const reason = (error as Error).message;
+        await markFailed(db, mail.id, mail.attempts, reason);
+        log.warn({ mailId: mail.id, kind: mail.kind, attempts: mail.attempts, reason }, 'mail not sent; will retry');
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { type Kysely, sql } from 'kysely';
+import { open, seal } from '../crypto/seal.ts';
+import type { Database } from '../db/schema.ts';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface QueuedMail {
+  id: string;
+  kind: string;
+  attempts: number;
+  message: MailMessage;
+}
+
+/** Queues a mail in the caller's transaction, so it exists exactly when the action that caused it does. */
+export async function enqueueMail(
+  db: Kysely<Database>,
+  key: Buffer,
+  mail: { kind: string; invitationId?: string; message: MailMessage },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await db
+    .insertInto('mail_outbox')
+    .values({ id, kind: mail.kind, invitation_id: mail.invitationId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) })
+    .execute();
+  return id;
+}
+
+const LEASE = '5 minutes';
+
+/**
+ * Claims due mails for this process. SKIP LOCKED lets several instances claim at
+ * once without taking the same rows; the lease makes a mail due again if the
+ * process dies while sending it.
+ */
+export async function claimDueMails(db: Kysely<Database>, key: Buffer, limit: number): Promise<QueuedMail[]> {
+  const { rows } = await sql<{ id: string; kind: string; attempts: number; sealed: Buffer }>`
+    UPDATE mail_outbox SET locked_until = now() + ${LEASE}::interval, attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM mail_outbox
+      WHERE sent_at IS NULL AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+      ORDER BY next_attempt_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id, kind, attempts, sealed`.execute(db);
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    attempts: row.attempts,
+    message: JSON.parse(open(key, row.sealed, row.id)) as MailMessage,
+  }));
+}
+
+/** Sent: the sealed message (which may hold a survey link) is wiped. */
+export async function markSent(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({ sent_at: sql<Date>`now()`, sealed: null, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Exponential backoff from 30 s, capped at 6 h; a mail is retried until it goes, never dropped. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(30 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
+}
+
+export async function markFailed(db: Kysely<Database>, id: string, attempts: number, error: string): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({
+      locked_until: null,
+      last_error: error.slice(0, 500),
+      next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryDelaySeconds(attempts)})`,
+    })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,51 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { connect, embeddedDir } from './db/connect.ts';
+import { EmbeddedDatabaseBusyError } from './db/embedded-lock.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createLogger } from './logging.ts';
+
+/** Owns what buildApp does not: the process, the listening socket, start-up and shutdown. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Honne cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+
+  let database;
+  try {
+    database = await connect({ databaseUrl: config.databaseUrl, embeddedDir: embeddedDir(config.dataDir) });
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseBusyError)) throw error;
+    console.error(`Honne cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  const applied = await migrateToLatest(database.db);
+  logger.info({ database: database.kind, migrations: applied }, 'database ready');
+
+  const app = await buildApp(config, { db: database.db, logger, worker: true });
+  app.server.requestTimeout = 30_000;
+  app.server.headersTimeout = 15_000;
+  app.server.keepAliveTimeout = 65_000;
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { publicUrl: config.publicUrl, database: database.kind, mail: config.smtpUrl ? 'smtp' : `${config.dataDir}/outbox` },
+    'Honne is ready',
+  );
+}
+
+await main();

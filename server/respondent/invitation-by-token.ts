@@ -1,0 +1,70 @@
+import { type Kysely, sql } from 'kysely';
+import { sha256 } from '../crypto/seal.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { Locale } from '../i18n/messages.ts';
+
+export type LinkState = 'open' | 'completed' | 'expired';
+
+export interface InvitationForRespondent {
+  id: string;
+  survey: string;
+  state: LinkState;
+  opened: boolean;
+  locale: Locale;
+  departmentId: string;
+  hireDate: string;
+  lastDay: string;
+  exitType: Database['leaver']['exit_type'];
+}
+
+/** Looks a survey link up by the hash of its token: the token itself is never stored. */
+export async function findInvitationByToken(db: Kysely<Database>, token: string): Promise<InvitationForRespondent | undefined> {
+  const row = await db
+    .selectFrom('invitation')
+    .innerJoin('leaver', 'leaver.id', 'invitation.leaver_id')
+    .select([
+      'invitation.id',
+      'invitation.survey',
+      'invitation.completed_on',
+      'invitation.opened_on',
+      sql<boolean>`invitation.expires_on < current_date`.as('expired'),
+      'leaver.locale',
+      'leaver.department_id',
+      'leaver.hire_date',
+      'leaver.last_day',
+      'leaver.exit_type',
+    ])
+    .where('invitation.token_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    survey: row.survey,
+    state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
+    opened: row.opened_on !== null,
+    locale: row.locale,
+    departmentId: row.department_id,
+    hireDate: row.hire_date,
+    lastDay: row.last_day,
+    exitType: row.exit_type,
+  };
+}
+
+const LINK_ERRORS = {
+  unknown: { code: 'link_unknown', status: 404, titleKey: 'link.unknown.title', messageKey: 'link.unknown.body' },
+  expired: { code: 'link_expired', status: 410, titleKey: 'link.expired.title', messageKey: 'link.expired.body' },
+  completed: { code: 'link_completed', status: 409, titleKey: 'link.completed.title', messageKey: 'link.completed.body' },
+} as const;
+
+export function linkError(state: keyof typeof LINK_ERRORS): AppError {
+  return new AppError(LINK_ERRORS[state]);
+}
+
+/** The invitation behind a link that can still be answered, or the error page that says why not. */
+export async function openInvitation(db: Kysely<Database>, token: string): Promise<InvitationForRespondent> {
+  const invitation = await findInvitationByToken(db, token);
+  if (!invitation) throw linkError('unknown');
+  if (invitation.state !== 'open') throw linkError(invitation.state);
+  return invitation;
+}

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { completeSurvey, versionFor } from './complete-survey.ts';
+import { loadDraft, saveDraft } from './drafts.ts';
+import { findInvitationByToken, openInvitation } from './invitation-by-token.ts';
+
+const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+const Answers = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown());
+const DraftBody = Type.Object(
+  { answers: Answers, page: Type.Integer({ minimum: 0, maximum: 1000 }), surveyVersion: Type.Optional(Type.String({ format: 'uuid' })) },
+  { additionalProperties: false },
+);
+const CompleteBody = Type.Object(
+  { answers: Answers, surveyVersion: Type.Optional(Type.String({ format: 'uuid' })) },
+  { additionalProperties: false },
+);
+
+/** Answers are small; anything larger than this is not a survey. */
+const BODY_LIMIT = 256 * 1024;
+
+const otherLocaleHref = (request: FastifyRequest) => `?lang=${request.locale === 'ja' ? 'en' : 'ja'}`;
+
+/** `<` escaped so the JSON cannot close the script element it is embedded in. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  // The leaver's own language unless they switched: set before any error page is rendered.
+  app.addHook('preHandler', async (request) => {
+    const { token } = (request.params ?? {}) as { token?: string };
+    if (!token || request.localeChosen) return;
+    const invitation = await findInvitationByToken(app.db, token);
+    if (invitation) request.locale = invitation.locale;
+  });
+
+  app.get('/s/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+    const { token } = request.params;
+    const invitation = await openInvitation(app.db, token);
+    if (!invitation.opened) {
+      await app.db.updateTable('invitation').set({ opened_on: sql<string>`current_date` }).where('id', '=', invitation.id).execute();
+    }
+    const draft = await loadDraft(app.db, app.keys, token, invitation.id);
+    const version = await versionFor(app, invitation.survey, draft?.surveyVersion);
+    reply.header('cache-control', 'no-store');
+    return reply.view('survey', {
+      title: request.t('survey.title'),
+      head: '<link rel="stylesheet" href="/vendor/survey-core/survey-core.fontless.min.css">',
+      switchLocaleHref: otherLocaleHref(request),
+      surveyData: scriptJson({
+        definition: version.definition,
+        versionId: version.id,
+        locale: request.locale,
+        draft: draft ? { answers: draft.answers, page: draft.page } : null,
+        messages: {
+          saving: request.t('survey.saving'),
+          saved: request.t('survey.saved'),
+          saveFailed: request.t('survey.save_failed'),
+          submitFailed: request.t('survey.submit_failed'),
+        },
+      }),
+    });
+  });
+
+  app.put('/s/:token/draft', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: DraftBody } }, async (request, reply) => {
+    const { token } = request.params;
+    const invitation = await openInvitation(app.db, token);
+    const version = await versionFor(app, invitation.survey, request.body.surveyVersion);
+    await saveDraft(app.db, app.keys, token, invitation.id, {
+      answers: request.body.answers,
+      page: request.body.page,
+      surveyVersion: version.id,
+    });
+    return reply.code(204).send();
+  });
+
+  app.post('/s/:token/complete', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: CompleteBody } }, async (request, reply) => {
+    await completeSurvey(app, request.params.token, request.body.answers, request.body.surveyVersion, request.locale);
+    app.worker.wake();
+    return reply.code(201).send({ status: 'received' });
+  });
+
+  app.get('/thanks', async (request, reply) => reply.view('thanks', { title: request.t('thanks.title') }));
+  app.get('/alumni', async (request, reply) => reply.view('alumni-coming', { title: request.t('alumni.title') }));
+};

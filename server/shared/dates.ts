@@ -1,0 +1,15 @@
+/** Calendar arithmetic on 'YYYY-MM-DD' strings, in UTC so no time zone can shift a day. */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** True for a real calendar date written YYYY-MM-DD or YYYY/MM/DD (2026-02-30 is not). */
+export function normaliseDay(value: string): string | undefined {
+  const match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(value.trim());
+  if (!match) return undefined;
+  const day = `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day ? day : undefined;
+}

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Merged by @fastify/view into every template's data. */
+    locals: Record<string, unknown> | null;
+  }
+}
+
+export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(name));
+
+// Pages carry no third-party resource; no-referrer keeps a survey link out of Referer headers.
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** Eta templates under views/, the layout, local assets (SurveyJS served from node_modules). */
+export const viewsPlugin = fp(
+  async (app) => {
+    await app.register(fastifyView, {
+      engine: { eta: new Eta() },
+      root: VIEWS_DIR,
+      layout: 'layout',
+      production: true,
+    });
+    app.addHook('preHandler', async (request, reply) => {
+      // Getters are read at render time, so a route that settles the locale later is honoured.
+      reply.locals = {
+        t: request.t.bind(request),
+        get locale() {
+          return request.locale;
+        },
+      };
+    });
+    await app.register(fastifyStatic, { root: `${VIEWS_DIR}/assets`, prefix: '/assets/', immutable: false, maxAge: '1h' });
+    for (const pkg of ['survey-core', 'survey-js-ui']) {
+      await app.register(fastifyStatic, {
+        root: packageDir(pkg),
+        prefix: `/vendor/${pkg}/`,
+        decorateReply: false,
+        maxAge: '1d',
+        allowedPath: (path) => /\.(js|css)$/.test(path),
+      });
+    }
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+        reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+        reply.header('x-frame-options', 'DENY');
+      }
+      return payload;
+    });
+  },
+  { name: 'honne-views', dependencies: ['honne-i18n'] },
+);

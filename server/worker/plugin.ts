@@ -1,0 +1,70 @@
+import fp from 'fastify-plugin';
+import { releaseAnswers } from '../answers/release.ts';
+import { deliverDueMail } from '../mail/deliver.ts';
+import { purgeExpiredDrafts } from '../respondent/drafts.ts';
+
+export interface Worker {
+  /** Asks for a run soon (after a mail was queued or an answer pooled); a no-op when the worker is off. */
+  wake(): void;
+  /** One pass over every background task; used by the loop, the CLI and tests. */
+  runOnce(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    worker: Worker;
+  }
+}
+
+/**
+ * Background work, safe on every instance at once: each task claims its rows with
+ * FOR UPDATE SKIP LOCKED, so no state lives in one process.
+ */
+export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
+  async (app, { enabled, intervalMs = 5000 }) => {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> | undefined;
+    let stopped = false;
+
+    async function runOnce() {
+      const tasks: Array<[string, () => Promise<number>]> = [
+        ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
+        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],
+        ['drafts', () => purgeExpiredDrafts(app.db)],
+      ];
+      for (const [name, task] of tasks) {
+        try {
+          const count = await task();
+          if (count > 0 && name !== 'mail') app.log.info({ task: name, count }, 'background task done');
+        } catch (error) {
+          app.log.error({ err: error, task: name }, 'background task failed');
+        }
+      }
+    }
+
+    function schedule(delay: number) {
+      if (!enabled || stopped) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running ??= runOnce().finally(() => {
+          running = undefined;
+          schedule(intervalMs);
+        });
+      }, delay);
+    }
+
+    app.decorate('worker', {
+      wake: () => {
+        if (!running) schedule(0);
+      },
+      runOnce,
+    });
+    app.addHook('onReady', async () => schedule(0));
+    app.addHook('onClose', async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    });
+  },
+  { name: 'honne-worker', dependencies: ['honne-db', 'honne-mail', 'honne-config'] },
+);

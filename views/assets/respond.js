@@ -1,0 +1,99 @@
+// The respondent's page: SurveyJS in the browser, autosaving drafts, submitting once.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('survey-data').textContent);
+  var base = location.pathname.replace(/\/+$/, '');
+  var statusEl = document.getElementById('save-status');
+  var jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
+
+  var survey = new Survey.Model(data.definition);
+  survey.locale = data.locale;
+  if (data.draft) {
+    survey.data = data.draft.answers || {};
+    if (typeof data.draft.page === 'number' && data.draft.page < survey.visiblePages.length) {
+      survey.currentPageNo = data.draft.page;
+    }
+  }
+
+  function setStatus(text, state) {
+    statusEl.textContent = text;
+    statusEl.dataset.state = state;
+  }
+
+  var timer = null;
+  var completed = false;
+  function saveDraft() {
+    clearTimeout(timer);
+    timer = null;
+    if (completed) return Promise.resolve();
+    setStatus(data.messages.saving, 'saving');
+    return fetch(base + '/draft', {
+      method: 'PUT',
+      headers: jsonHeaders,
+      body: JSON.stringify({ answers: survey.data, page: survey.currentPageNo, surveyVersion: data.versionId }),
+      keepalive: true,
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      setStatus(data.messages.saved, 'saved');
+    }).catch(function () {
+      setStatus(data.messages.saveFailed, 'error');
+    });
+  }
+
+  survey.onValueChanged.add(function () {
+    clearTimeout(timer);
+    timer = setTimeout(saveDraft, 600);
+  });
+  survey.onCurrentPageChanged.add(saveDraft);
+
+  function showServerErrors(errors) {
+    var first = null;
+    errors.forEach(function (error) {
+      var question = survey.getQuestionByName(error.question);
+      if (!question) return;
+      question.addError(error.message);
+      if (!first) first = question;
+    });
+    if (first) first.focus();
+  }
+
+  // SurveyJS completes locally; we let it only once the server has the answers.
+  survey.onCompleting.add(function (sender, options) {
+    if (completed) return;
+    options.allow = false;
+    clearTimeout(timer);
+    setStatus(data.messages.saving, 'saving');
+    fetch(base + '/complete', {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ answers: sender.data, surveyVersion: data.versionId }),
+    }).then(function (response) {
+      if (response.status === 201 || response.status === 409) {
+        completed = true;
+        location.assign('/thanks?lang=' + encodeURIComponent(sender.locale));
+        return;
+      }
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.status === 400 && Array.isArray(body.errors)) {
+          setStatus('', 'error');
+          showServerErrors(body.errors);
+        } else {
+          setStatus((body.error && body.error.message) || data.messages.submitFailed, 'error');
+        }
+      });
+    }).catch(function () {
+      setStatus(data.messages.submitFailed, 'error');
+    });
+  });
+
+  // Switching language reloads the page in the other language; save first so nothing is lost.
+  var switcher = document.getElementById('lang-switch');
+  if (switcher) {
+    switcher.addEventListener('click', function (event) {
+      event.preventDefault();
+      saveDraft().then(function () { location.assign(switcher.href); });
+    });
+  }
+
+  survey.render(document.getElementById('survey'));
+})();
