@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { open } from '../crypto/seal.ts';
+import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays } from '../shared/dates.ts';
 import type { PooledAnswers } from './pool.ts';
@@ -46,7 +47,7 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
         tenure_band: pooled.cohort.tenureBand,
         exit_type: pooled.cohort.exitType,
         quarter: pooled.cohort.quarter,
-        answers: JSON.stringify(pooled.answers),
+        answers: jsonb(pooled.answers),
       };
     });
     await trx.insertInto('response').values(responses).execute();

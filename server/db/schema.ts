@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable } from 'kysely';
 
 /** Dates are 'YYYY-MM-DD' strings on both drivers (see connect.ts); timestamps are Date. */
 type DateOnly = string;
@@ -32,7 +32,7 @@ export interface SurveyVersionTable {
   id: Generated<string>;
   survey: string;
   hash: string;
-  definition: ColumnType<unknown, string, never>;
+  definition: ColumnType<unknown, RawBuilder<string>, never>;
   created_at: CreatedAt;
 }
 
@@ -65,7 +65,7 @@ export interface ResponseTable {
   tenure_band: TenureBand;
   exit_type: ExitType;
   quarter: string;
-  answers: ColumnType<Record<string, unknown>, string, never>;
+  answers: ColumnType<Record<string, unknown>, RawBuilder<string>, never>;
 }
 
 export interface ApiTokenTable {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 
 export interface SurveyVersion {
@@ -41,7 +42,7 @@ export async function storeSurveyVersions(db: Kysely<Database>, files: SurveyFil
   for (const file of files) {
     await db
       .insertInto('survey_version')
-      .values({ survey: file.survey, hash: file.hash, definition: JSON.stringify(file.definition) })
+      .values({ survey: file.survey, hash: file.hash, definition: jsonb(file.definition) })
       .onConflict((oc) => oc.columns(['survey', 'hash']).doNothing())
       .execute();
     const row = await db
