@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { Test } from 'tap';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+}
+
+/**
+ * A real SMTP server on 127.0.0.1. `refuseNext(n)` makes it answer the next n
+ * messages with a temporary failure (451), like a mail server that is down for a while.
+ */
+export async function smtpPeer(t: Test) {
+  const received: ReceivedMail[] = [];
+  let refusals = 0;
+  const waiters: Array<() => void> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (refusals > 0) {
+          refusals--;
+          const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
+          return callback(error);
+        }
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        waiters.splice(0).forEach((wake) => wake());
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    refuseNext(n: number) {
+      refusals = n;
+    },
+    /** Resolves once `count` mails have arrived. */
+    async waitFor(count: number) {
+      while (received.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+/** The decoded text part of a raw message (quoted-printable or base64). */
+export function textPart(raw: string): string {
+  const match = /Content-Type: text\/plain; charset=utf-8\r?\nContent-Transfer-Encoding: (\S+)\r?\n\r?\n([\s\S]*?)\r?\n----/i.exec(raw);
+  if (!match) return raw;
+  const [, encoding, body] = match;
+  if (encoding === 'base64') return Buffer.from(body!.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return Buffer.from(body!.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+}
