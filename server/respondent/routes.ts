@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
@@ -19,8 +19,6 @@ const CompleteBody = Type.Object(
 
 /** Answers are small; anything larger than this is not a survey. */
 const BODY_LIMIT = 256 * 1024;
-
-const otherLocaleHref = (request: FastifyRequest) => `?lang=${request.locale === 'ja' ? 'en' : 'ja'}`;
 
 /** `<` escaped so the JSON cannot close the script element it is embedded in. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -48,7 +46,6 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
     return reply.view('survey', {
       title: request.t('survey.title'),
       head: '<link rel="stylesheet" href="/vendor/survey-core/survey-core.fontless.min.css">',
-      switchLocaleHref: otherLocaleHref(request),
       surveyData: scriptJson({
         definition: version.definition,
         versionId: version.id,

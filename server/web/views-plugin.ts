@@ -38,6 +38,10 @@ export const viewsPlugin = fp(
         get locale() {
           return request.locale;
         },
+        // Every page offers the other language; the same page is asked for again with ?lang=.
+        get switchLocaleHref() {
+          return `?lang=${request.locale === 'ja' ? 'en' : 'ja'}`;
+        },
       };
     });
     await app.register(fastifyStatic, { root: `${VIEWS_DIR}/assets`, prefix: '/assets/', immutable: false, maxAge: '1h' });
