@@ -1,9 +1,9 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createApiToken } from '../server/auth/api-tokens.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { leaverInput } from './helpers/fixtures.ts';
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function setup(t: Test) {
   const ctx = await buildTestApp(t);
   const { token } = await createApiToken(ctx.app.db, 'hris');
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
