@@ -76,3 +76,44 @@ t.test('each definition is stored with its hash and served', async (t) => {
   t.match(row.hash, /^[0-9a-f]{64}$/);
   t.same(row.definition, definition);
 });
+
+t.test('the compiled checker agrees with the full survey-core model on random answers', async (t) => {
+  const { compileChecker } = await import('../server/surveys/compiled-checker.ts');
+  const { modelChecker } = await import('../server/surveys/validate-answers.ts');
+  const compiled = compileChecker(definition);
+  t.ok(compiled, 'the exit interview compiles');
+  const model = modelChecker(definition);
+
+  // A seeded generator: a failure names its seed and can be replayed.
+  let seed = 20261121;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const candidates = (name: string): unknown[] => [
+    ...REASONS, 'bogus', '', null, 0, 3, 5, 10, 11, -1, 2.5, '7', true, [], ['manager'], ['pay_benefits', 'health'], ['nope'],
+    'x'.repeat(4001), 'ちょうどいい長さの回答', { nested: 1 }, ['fairness', 'respect'], name === 'manager_aspects' ? 'fairness' : 'text',
+  ];
+  const names = ['primary_reason', 'primary_reason_other', 'reasons', 'manager_aspects', 'manager_support', 'liked_most', 'enps', 'would_return', 'improvement', 'comments', 'unknown_question'];
+
+  let disagreements = 0;
+  for (let i = 0; i < 3000; i++) {
+    const answers: Record<string, unknown> = {};
+    for (const name of names) if (random() < 0.6) answers[name] = pick(candidates(name));
+    if (random() < 0.3) Object.assign(answers, validAnswers());
+    const locale = random() < 0.5 ? 'ja' : 'en';
+    const a = JSON.stringify(compiled!(answers, locale));
+    const b = JSON.stringify(model(answers, locale));
+    const short = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
+    if (a !== b && disagreements++ < 3) t.fail(`case ${i}: ${short(JSON.stringify(answers))} → compiled ${short(a)} but model ${short(b)}`);
+  }
+  t.equal(disagreements, 0, '3,000 random answer sets, identical results');
+});
+
+t.test('a definition with features outside the compiled subset falls back to the full model', async (t) => {
+  const { compileChecker } = await import('../server/surveys/compiled-checker.ts');
+  const withValidator = { pages: [{ elements: [{ type: 'text', name: 'a', validators: [{ type: 'email' }] }] }] };
+  const withPanel = { pages: [{ elements: [{ type: 'panel', name: 'p', elements: [] }] }] };
+  t.equal(compileChecker(withValidator), undefined);
+  t.equal(compileChecker(withPanel), undefined);
+  const result = checkAnswers(withValidator, { a: 'not an email' }, 'en');
+  t.equal(result.errors.length, 1, 'and survey-core still applies the validator');
+});

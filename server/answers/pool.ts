@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import { seal } from '../crypto/seal.ts';
-import type { Database } from '../db/schema.ts';
 import type { Cohort } from './cohort.ts';
 
 export interface PooledAnswers {
@@ -10,14 +8,11 @@ export interface PooledAnswers {
 }
 
 /**
- * Puts completed answers in the pool, sealed with a key derived from SECRET. The row
- * names no invitation and carries only the day: a database reader learns nothing
- * but that someone answered today.
+ * A row for the answer pool: the answers sealed with a key derived from SECRET
+ * (the row id bound in), and only the day. Nothing in it names the invitation,
+ * so a database reader learns nothing but that someone answered that day.
  */
-export async function poolAnswers(trx: Kysely<Database>, key: Buffer, pooled: PooledAnswers): Promise<void> {
+export function poolRow(key: Buffer, pooled: PooledAnswers) {
   const id = crypto.randomUUID();
-  await trx
-    .insertInto('answer_pool')
-    .values({ id, sealed: seal(key, JSON.stringify(pooled), id), waiting_since: new Date().toISOString().slice(0, 10) })
-    .execute();
+  return { id, sealed: seal(key, JSON.stringify(pooled), id), waiting_since: new Date().toISOString().slice(0, 10) };
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { quarterOf, tenureBand } from '../answers/cohort.ts';
-import { poolAnswers } from '../answers/pool.ts';
+import { poolRow } from '../answers/pool.ts';
+import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors/app-error.ts';
 import type { Locale } from '../i18n/messages.ts';
-import { checkAnswers } from '../surveys/validate-answers.ts';
 import type { SurveyVersion } from '../surveys/registry.ts';
-import { linkError, openInvitation } from './invitation-by-token.ts';
+import { findInvitationByToken, type InvitationForRespondent, linkError } from './invitation-by-token.ts';
 
 /** The version the respondent answered: the one they name if it belongs to their survey, else the current one. */
 export async function versionFor(app: FastifyInstance, survey: string, requested?: string): Promise<SurveyVersion> {
@@ -15,42 +15,51 @@ export async function versionFor(app: FastifyInstance, survey: string, requested
 }
 
 /**
- * Validates the answers with survey-core, then in one transaction marks the link
- * used (a day, no time), deletes the draft and pools the sealed answers with the
- * coarse cohort. The row lock makes a second, concurrent completion fail with 409.
+ * One statement, so atomic without a transaction: mark the link used (a day, no
+ * time) only if it is still open, delete its draft, and pool the sealed answers.
+ * A concurrent second completion waits for the first's row lock, then finds the
+ * link used and changes nothing. Returns whether this call completed it.
+ */
+async function markCompletedAndPool(db: Kysely<Database>, invitationId: string, row: ReturnType<typeof poolRow>): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    WITH done AS (
+      UPDATE invitation SET completed_on = current_date
+      WHERE id = ${invitationId} AND completed_on IS NULL AND expires_on >= current_date
+      RETURNING id),
+    dropped AS (DELETE FROM draft WHERE invitation_id IN (SELECT id FROM done))
+    INSERT INTO answer_pool (id, sealed, waiting_since)
+    SELECT ${row.id}, ${row.sealed}, ${row.waiting_since}::date FROM done
+    RETURNING id`.execute(db);
+  return rows.length === 1;
+}
+
+/**
+ * Validates the answers with survey-core against the version answered, then pools
+ * them with the coarse cohort; a link already used gets 409, an expired one 410.
  */
 export async function completeSurvey(
   app: FastifyInstance,
   token: string,
+  invitation: InvitationForRespondent,
   submitted: Record<string, unknown>,
   requestedVersion: string | undefined,
   locale: Locale,
 ): Promise<void> {
-  const invitation = await openInvitation(app.db, token);
   const version = await versionFor(app, invitation.survey, requestedVersion);
-  const { errors, answers } = checkAnswers(version.definition, submitted, locale);
+  const { errors, answers } = app.surveys.check(version, submitted, locale);
   if (errors.length > 0) throw invalid(errors);
-
-  await app.db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('invitation')
-      .select(['completed_on', sql<boolean>`expires_on < current_date`.as('expired')])
-      .where('id', '=', invitation.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (locked.completed_on) throw linkError('completed');
-    if (locked.expired) throw linkError('expired');
-    await trx.updateTable('invitation').set({ completed_on: sql<string>`current_date` }).where('id', '=', invitation.id).execute();
-    await trx.deleteFrom('draft').where('invitation_id', '=', invitation.id).execute();
-    await poolAnswers(trx, app.keys.answerPool, {
-      surveyVersionId: version.id,
-      answers,
-      cohort: {
-        departmentId: invitation.departmentId,
-        tenureBand: tenureBand(invitation.hireDate, invitation.lastDay),
-        exitType: invitation.exitType,
-        quarter: quarterOf(invitation.lastDay),
-      },
-    });
+  const row = poolRow(app.keys.answerPool, {
+    surveyVersionId: version.id,
+    answers,
+    cohort: {
+      departmentId: invitation.departmentId,
+      tenureBand: tenureBand(invitation.hireDate, invitation.lastDay),
+      exitType: invitation.exitType,
+      quarter: quarterOf(invitation.lastDay),
+    },
   });
+  if (await markCompletedAndPool(app.db, invitation.id, row)) return;
+  // Lost a race or crossed midnight of the expiry day: say which.
+  const now = await findInvitationByToken(app.db, token);
+  throw linkError(now?.state === 'expired' ? 'expired' : 'completed');
 }

@@ -62,8 +62,7 @@ export function linkError(state: keyof typeof LINK_ERRORS): AppError {
 }
 
 /** The invitation behind a link that can still be answered, or the error page that says why not. */
-export async function openInvitation(db: Kysely<Database>, token: string): Promise<InvitationForRespondent> {
-  const invitation = await findInvitationByToken(db, token);
+export function requireOpen(invitation: InvitationForRespondent | null): InvitationForRespondent {
   if (!invitation) throw linkError('unknown');
   if (invitation.state !== 'open') throw linkError(invitation.state);
   return invitation;

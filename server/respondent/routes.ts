@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
-import { findInvitationByToken, openInvitation } from './invitation-by-token.ts';
+import { findInvitationByToken, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const Answers = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown());
@@ -23,20 +23,28 @@ const BODY_LIMIT = 256 * 1024;
 /** `<` escaped so the JSON cannot close the script element it is embedded in. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The invitation behind /s/:token, looked up once per request. */
+    invitation: InvitationForRespondent | null;
+  }
+}
+
 export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('invitation', null);
 
-  // The leaver's own language unless they switched: set before any error page is rendered.
+  // Looks the link up once; the leaver's own language unless they switched, set before any error page.
   app.addHook('preHandler', async (request) => {
     const { token } = (request.params ?? {}) as { token?: string };
-    if (!token || request.localeChosen) return;
-    const invitation = await findInvitationByToken(app.db, token);
-    if (invitation) request.locale = invitation.locale;
+    if (!token) return;
+    request.invitation = (await findInvitationByToken(app.db, token)) ?? null;
+    if (request.invitation && !request.localeChosen) request.locale = request.invitation.locale;
   });
 
   app.get('/s/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     const { token } = request.params;
-    const invitation = await openInvitation(app.db, token);
+    const invitation = requireOpen(request.invitation);
     if (!invitation.opened) {
       await app.db.updateTable('invitation').set({ opened_on: sql<string>`current_date` }).where('id', '=', invitation.id).execute();
     }
@@ -63,7 +71,7 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.put('/s/:token/draft', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: DraftBody } }, async (request, reply) => {
     const { token } = request.params;
-    const invitation = await openInvitation(app.db, token);
+    const invitation = requireOpen(request.invitation);
     const version = await versionFor(app, invitation.survey, request.body.surveyVersion);
     await saveDraft(app.db, app.keys, token, invitation.id, {
       answers: request.body.answers,
@@ -74,8 +82,9 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   app.post('/s/:token/complete', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: CompleteBody } }, async (request, reply) => {
-    await completeSurvey(app, request.params.token, request.body.answers, request.body.surveyVersion, request.locale);
-    app.worker.wake();
+    const invitation = requireOpen(request.invitation);
+    await completeSurvey(app, request.params.token, invitation, request.body.answers, request.body.surveyVersion, request.locale);
+    // No worker wake-up: the pool is released on the worker's own schedule, by design.
     return reply.code(201).send({ status: 'received' });
   });
 

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.ts';
+import type { Locale } from '../i18n/messages.ts';
 import { findSurveyVersion, readSurveyFiles, storeSurveyVersions, type SurveyVersion } from './registry.ts';
+import { type AnswerChecker, answerChecker, type CheckedAnswers } from './validate-answers.ts';
 
 export const SURVEYS_DIR = fileURLToPath(new URL('../../surveys', import.meta.url));
 export const DEFAULT_SURVEY = 'exit-interview';
@@ -11,6 +13,8 @@ export interface Surveys {
   current(survey: string): SurveyVersion;
   /** Any stored version (a respondent may finish the version they started). */
   version(id: string): Promise<SurveyVersion | undefined>;
+  /** Validates answers against a version with survey-core (one cached model per version). */
+  check(version: SurveyVersion, answers: Record<string, unknown>, locale: Locale): CheckedAnswers;
 }
 
 declare module 'fastify' {
@@ -26,6 +30,7 @@ export const surveysPlugin = fp<{ dir?: string }>(
     const current = new Map(stored.map((version) => [version.survey, version]));
     // Versions are immutable once stored, so caching them per instance is safe.
     const byId = new Map(stored.map((version) => [version.id, version]));
+    const checkers = new Map<string, AnswerChecker>();
     app.decorate('surveys', {
       current(survey: string) {
         const version = current.get(survey);
@@ -38,6 +43,11 @@ export const surveysPlugin = fp<{ dir?: string }>(
           if (found) byId.set(id, found);
         }
         return byId.get(id);
+      },
+      check(version, answers, locale) {
+        let checker = checkers.get(version.id);
+        if (!checker) checkers.set(version.id, (checker = answerChecker(version.definition)));
+        return checker(answers, locale);
       },
     });
   },

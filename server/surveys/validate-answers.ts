@@ -1,6 +1,7 @@
 import { type Question, Model } from 'survey-core';
 import 'survey-core/i18n/japanese';
 import { type Locale, translate } from '../i18n/messages.ts';
+import { compileChecker } from './compiled-checker.ts';
 
 export interface AnswerError {
   question: string;
@@ -49,14 +50,32 @@ function shapeError(question: AnyQuestion, value: unknown, locale: Locale): stri
   return undefined;
 }
 
+export type AnswerChecker = (submitted: Record<string, unknown>, locale: Locale) => CheckedAnswers;
+
 /**
- * Validates answers against a stored survey definition with survey-core, the same
- * engine the browser runs: required questions, visibility, validators and ranges.
+ * Validates answers against a survey definition with survey-core, the same engine
+ * the browser runs: required questions, visibility, validators and ranges.
+ * Building a model costs milliseconds, so one is kept per definition and reused;
+ * that is safe because a check runs synchronously from start to end.
  */
-export function checkAnswers(definition: object, submitted: Record<string, unknown>, locale: Locale): CheckedAnswers {
+export function answerChecker(definition: Record<string, unknown>): AnswerChecker {
+  return compileChecker(definition) ?? modelChecker(definition);
+}
+
+/** The full survey-core model: every feature, about a millisecond a check. */
+export function modelChecker(definition: object): AnswerChecker {
   const model = new Model(definition);
-  model.locale = locale;
   const questions = new Map(model.getAllQuestions().map((q) => [q.getValueName(), q as AnyQuestion]));
+  return (submitted, locale) => check(model, questions, submitted, locale);
+}
+
+/** One-off check (tests, tools); the server uses a cached answerChecker. */
+export function checkAnswers(definition: Record<string, unknown>, submitted: Record<string, unknown>, locale: Locale): CheckedAnswers {
+  return answerChecker(definition)(submitted, locale);
+}
+
+function check(model: Model, questions: Map<string, AnyQuestion>, submitted: Record<string, unknown>, locale: Locale): CheckedAnswers {
+  model.locale = locale;
   const errors: AnswerError[] = [];
   for (const name of Object.keys(submitted)) {
     if (!questions.has(name)) errors.push({ question: name, message: translate(locale, 'validation.unknown_question') });

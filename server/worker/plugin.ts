@@ -4,7 +4,7 @@ import { deliverDueMail } from '../mail/deliver.ts';
 import { purgeExpiredDrafts } from '../respondent/drafts.ts';
 
 export interface Worker {
-  /** Asks for a run soon (after a mail was queued or an answer pooled); a no-op when the worker is off. */
+  /** Asks for a run soon (a mail was queued); calls close together share one run. No-op when the worker is off. */
   wake(): void;
   /** One pass over every background task; used by the loop, the CLI and tests. */
   runOnce(): Promise<void>;
@@ -20,9 +20,12 @@ declare module 'fastify' {
  * Background work, safe on every instance at once: each task claims its rows with
  * FOR UPDATE SKIP LOCKED, so no state lives in one process.
  */
+const WAKE_DELAY_MS = 200;
+
 export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
   async (app, { enabled, intervalMs = 5000 }) => {
     let timer: NodeJS.Timeout | undefined;
+    let dueAt = Number.POSITIVE_INFINITY;
     let running: Promise<void> | undefined;
     let stopped = false;
 
@@ -45,7 +48,9 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     function schedule(delay: number) {
       if (!enabled || stopped) return;
       clearTimeout(timer);
+      dueAt = Date.now() + delay;
       timer = setTimeout(() => {
+        dueAt = Number.POSITIVE_INFINITY;
         running ??= runOnce().finally(() => {
           running = undefined;
           schedule(intervalMs);
@@ -55,7 +60,8 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
 
     app.decorate('worker', {
       wake: () => {
-        if (!running) schedule(0);
+        // A burst of registrations is served by one pass shortly after, not one pass each.
+        if (!running && dueAt > Date.now() + WAKE_DELAY_MS) schedule(WAKE_DELAY_MS);
       },
       runOnce,
     });

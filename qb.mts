@@ -1,0 +1,31 @@
+import { sql } from 'kysely';
+import pino from 'pino';
+import postgres from 'postgres';
+import { buildApp } from './server/app.ts';
+import { loadConfig } from './server/config/config.ts';
+import { connect } from './server/db/connect.ts';
+import { migrateToLatest } from './server/db/migrate.ts';
+import { newToken, sha256 } from './server/crypto/seal.ts';
+import { findInvitationByToken } from './server/respondent/invitation-by-token.ts';
+const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1 });
+await admin.unsafe('DROP DATABASE IF EXISTS honne_qb'); await admin.unsafe('CREATE DATABASE honne_qb');
+const url = 'postgres://postgres@127.0.0.1:5432/honne_qb';
+const { db, close } = await connect({ databaseUrl: url, maxConnections: 20 });
+await migrateToLatest(db);
+const app = await buildApp(loadConfig({ DATABASE_URL: url, SECRET: 'x'.repeat(40) }), { db, logger: pino({ level: 'warn' }) });
+await app.ready();
+const { registerLeaver } = await import('./server/leavers/register-leaver.ts');
+const { invitationContext } = await import('./server/invitations/context.ts');
+const tokens: string[] = [];
+for (let i = 0; i < 3000; i++) tokens.push((await registerLeaver(db, { ...invitationContext(app), survey: 'exit-interview' }, { employeeId: 'q' + i, name: 'n', email: 'a@b.co', department: 'D', hireDate: '2019-01-01', lastDay: '2099-01-01', exitType: 'voluntary', locale: 'ja' })).token);
+async function bench(label: string, N: number, fn: (i: number) => Promise<unknown>) {
+  let i = 0; const t0 = performance.now();
+  await Promise.all(Array.from({ length: 64 }, async () => { while (i < N) await fn(i++); }));
+  console.log(label, Math.round(N / ((performance.now() - t0) / 1000)), '/s');
+}
+await bench('lookup', 3000, (i) => findInvitationByToken(db, tokens[i]!));
+const body = { answers: { primary_reason: 'career_growth', reasons: ['pay_benefits'], manager_support: 2, enps: 6, would_return: 4, improvement: 'x' } };
+await bench('inject complete', 1000, (i) => app.inject({ method: 'POST', url: `/s/${tokens[i]}/complete`, payload: body }).then(r => { if (r.statusCode !== 201) console.log(r.body); }));
+await bench('update only', 1000, (i) => sql`UPDATE invitation SET opened_on = current_date WHERE token_hash = ${sha256(tokens[1000 + i]!)}`.execute(db));
+await bench('insert only', 1000, () => sql`INSERT INTO answer_pool (sealed, waiting_since) VALUES ('\\x00', current_date)`.execute(db));
+await app.close(); await close(); await admin.unsafe('DROP DATABASE honne_qb'); await admin.end();

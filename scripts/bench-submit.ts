@@ -1,0 +1,135 @@
+/**
+ * bench:submit: 64 connections completing pre-issued survey links through the real
+ * server (`server/main.ts`: survey-core validation, sealing, the pool), then the
+ * same load on a bare Fastify route doing one postgres.js INSERT of the same
+ * payload. Each server runs in its own process, the load generator in this one.
+ * Needs DATABASE_URL (an admin connection); creates and drops its own database.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { connect } from '../server/db/connect.ts';
+import { newToken, sha256 } from '../server/crypto/seal.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+
+const CONNECTIONS = 64;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 40_000);
+const BODY = JSON.stringify({
+  answers: {
+    primary_reason: 'career_growth',
+    reasons: ['pay_benefits', 'manager'],
+    manager_aspects: ['growth_support'],
+    manager_support: 2,
+    enps: 6,
+    would_return: 4,
+    improvement: '評価の基準をもっと透明にしてほしい。成長の機会も欲しかった。',
+  },
+});
+
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  console.error('bench:submit needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  process.exit(2);
+}
+const name = `honne_bench_${randomBytes(4).toString('hex')}`;
+const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const ROOT = new URL('..', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  // BENCH_CPU_PROF=DIR writes a CPU profile of each server to DIR (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${script} did not start`);
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function load(target: string, path: () => string): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: target,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: BODY,
+        requests: [{ setupRequest: (request) => ({ ...request, path: path() }) }],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE DATABASE ${name}`);
+try {
+  const database = await connect({ databaseUrl: url, maxConnections: 2 });
+  await migrateToLatest(database.db);
+  await database.close();
+
+  // Pre-issue the links: 1,000 leavers, TOKENS invitations among them.
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const [dept] = await sql`INSERT INTO department (name) VALUES ('Bench') RETURNING id`;
+  const leavers = await sql`
+    INSERT INTO leaver (employee_id, name, email, department_id, hire_date, last_day, exit_type, locale)
+    SELECT 'B' || g, 'Bench ' || g, 'b' || g || '@example.com', ${dept!.id}, '2018-04-01', '2099-12-31', 'voluntary', 'ja'
+    FROM generate_series(1, 1000) g RETURNING id`;
+  const tokens = Array.from({ length: TOKENS }, () => newToken());
+  for (let start = 0; start < TOKENS; start += 5000) {
+    const hashes = tokens.slice(start, start + 5000).map((token) => sha256(token).toString('hex'));
+    await sql`
+      INSERT INTO invitation (leaver_id, survey, token_hash, expires_on)
+      SELECT (${sql.array(leavers.map((l) => l.id))}::uuid[])[1 + (i % 1000)], 'exit-interview', decode(h, 'hex'), '2100-01-01'
+      FROM unnest(${sql.array(hashes)}::text[]) WITH ORDINALITY AS u(h, i)`;
+  }
+  await sql`CREATE TABLE bench_bare (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload jsonb NOT NULL)`;
+
+  const honne = await startServer('server/main.ts', { DATABASE_URL: url, SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' });
+  let next = 0;
+  const real = await load(honne.base, () => `/s/${tokens[next++]}/complete`);
+  await stop(honne.child);
+  const [stored] = await sql`SELECT (SELECT count(*) FROM answer_pool) + (SELECT count(*) FROM response) AS n`;
+
+  const bareServer = await startServer('scripts/bench/bare-server.ts', { DATABASE_URL: url });
+  const bare = await load(bareServer.base, () => '/bare');
+  await stop(bareServer.child);
+  await sql.end();
+
+  const line = (label: string, r: autocannon.Result) =>
+    `${label.padEnd(26)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  const ratio = real.requests.average / bare.requests.average;
+  console.log(`bench:submit: ${CONNECTIONS} connections, ${DURATION_S} s each, on PostgreSQL`);
+  console.log(line('honne POST /s/:token/complete', real));
+  console.log(line('bare INSERT', bare));
+  console.log(`ratio ${ratio.toFixed(2)} (target >= 0.6), honne p99 ${real.latency.p99} ms (target < 50 ms)`);
+  console.log(`surveys completed and stored: ${stored!.n} of ${next} links used`);
+} finally {
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
