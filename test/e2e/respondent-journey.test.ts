@@ -143,6 +143,10 @@ t.test('on a phone, in English, after switching language', { skip }, async (t) =
   t.equal(await page.getAttribute('html', 'lang'), 'en');
   t.match(await page.textContent('body'), /What is the main reason you are leaving\?/);
   t.ok(await page.locator('[data-name="primary_reason"] input[value="contract_end"]').isChecked(), 'the answer survived the switch');
+  // The page's own requests carry its language, so server messages match it after the switch.
+  const autosave = page.waitForRequest((request) => request.url().includes('/draft?lang=en'));
+  await page.locator('[data-name="reasons"]').getByText('Health', { exact: true }).click();
+  t.ok(await autosave, 'autosave asks for English messages');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   t.ok(overflow <= 0, 'nothing overflows the phone screen sideways');
   await page.screenshot({ path: `${SHOTS}06-phone-en.png` });

@@ -3,6 +3,8 @@
   'use strict';
   var data = JSON.parse(document.getElementById('survey-data').textContent);
   var base = location.pathname.replace(/\/+$/, '');
+  // The language the page is shown in, so that server messages match it after a switch.
+  var lang = '?lang=' + encodeURIComponent(data.locale);
   var statusEl = document.getElementById('save-status');
   var jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
 
@@ -27,7 +29,7 @@
     timer = null;
     if (completed) return Promise.resolve();
     setStatus(data.messages.saving, 'saving');
-    return fetch(base + '/draft', {
+    return fetch(base + '/draft' + lang, {
       method: 'PUT',
       headers: jsonHeaders,
       body: JSON.stringify({ answers: survey.data, page: survey.currentPageNo, surveyVersion: data.versionId }),
@@ -63,7 +65,7 @@
     options.allow = false;
     clearTimeout(timer);
     setStatus(data.messages.saving, 'saving');
-    fetch(base + '/complete', {
+    fetch(base + '/complete' + lang, {
       method: 'POST',
       headers: jsonHeaders,
       body: JSON.stringify({ answers: sender.data, surveyVersion: data.versionId }),
