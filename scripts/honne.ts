@@ -12,7 +12,11 @@ import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { releaseAnswers } from '../server/answers/release.ts';
 import { AppError } from '../server/errors/app-error.ts';
-import { type Locale, translate } from '../server/i18n/messages.ts';
+import type { StaffRole } from '../server/db/schema.ts';
+import { isLocale, type Locale, translate } from '../server/i18n/messages.ts';
+import { createOneTimeLink } from '../server/staff/one-time-links.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../server/staff/passwords.ts';
+import { createStaffUser, departmentIds, ROLES } from '../server/staff/users.ts';
 import { invitationContext } from '../server/invitations/context.ts';
 import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../server/leavers/register-leaver.ts';
@@ -26,6 +30,8 @@ const USAGE = `Usage: npm run honne -- <command>
              --hire-date YYYY-MM-DD --last-day YYYY-MM-DD
              --exit-type voluntary|involuntary|retirement|contract_end --locale ja|en
                                   register a leaver and send the invitation
+  user add --email EMAIL --role admin|hr|manager [--departments "営業部,開発部"] [--password P] [--locale ja|en]
+                                  add a staff user (without --password: prints a link to set one)
   answers release                 release the answers waiting in the pool now
   mail deliver                    send queued mail now`;
 
@@ -40,6 +46,9 @@ const OPTIONS = {
   'last-day': { type: 'string' },
   'exit-type': { type: 'string' },
   locale: { type: 'string' },
+  role: { type: 'string' },
+  departments: { type: 'string' },
+  password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -70,6 +79,21 @@ const COMMANDS: Record<string, Command> = {
     const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, input);
     await app.worker.runOnce();
     return id;
+  },
+  'user add': async (app, values) => {
+    const role = values.role as StaffRole | undefined;
+    if (!values.email || !role || !ROLES.includes(role)) throw new UsageError('user add needs --email EMAIL --role admin|hr|manager');
+    if (values.locale && !isLocale(values.locale)) throw new UsageError('--locale is ja or en');
+    if (values.password !== undefined && values.password.length < MIN_PASSWORD_LENGTH) {
+      throw new UsageError(`--password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    const passwordHash = values.password ? await hashPassword(values.password) : null;
+    const { user, link } = await app.db.transaction().execute(async (trx) => {
+      const ids = await departmentIds(trx, (values.departments ?? '').split(/[,、]/));
+      const user = await createStaffUser(trx, { email: values.email!, role, passwordHash, locale: (values.locale as Locale) ?? null, departmentIds: ids });
+      return { user, link: passwordHash ? undefined : await createOneTimeLink(trx, 'password', user.id, 24 * 7) };
+    });
+    return link ? `${user.id}\nSet the password (link valid 7 days, once): ${app.config.publicUrl}/staff/password/${link}` : user.id;
   },
   'answers release': async (app) => {
     const count = await releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });

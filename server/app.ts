@@ -15,6 +15,10 @@ import { mailPlugin } from './mail/plugin.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { respondentRoutes } from './respondent/routes.ts';
 import { siteRoutes } from './site/routes.ts';
+import { staffAuthPlugin } from './staff/auth-plugin.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { setupRoutes } from './staff/setup-routes.ts';
+import { tokenRoutes } from './staff/token-routes.ts';
 import { surveysPlugin } from './surveys/plugin.ts';
 import { viewsPlugin } from './web/views-plugin.ts';
 import { workerPlugin } from './worker/plugin.ts';
@@ -48,10 +52,14 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(mailPlugin, options.mailTransport ? { transport: options.mailTransport } : {});
   await app.register(surveysPlugin, options.surveysDir ? { dir: options.surveysDir } : {});
   await app.register(apiAuthPlugin);
+  await app.register(staffAuthPlugin);
   await app.register(workerPlugin, { enabled: options.worker ?? false });
 
   await app.register(siteRoutes);
   await app.register(leaverRoutes);
   await app.register(respondentRoutes);
+  await app.register(staffRoutes);
+  await app.register(tokenRoutes);
+  await app.register(setupRoutes);
   return app;
 }

@@ -5,6 +5,7 @@ import { connect, embeddedDir } from './db/connect.ts';
 import { EmbeddedDatabaseBusyError } from './db/embedded-lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logging.ts';
+import { firstRunSetupUrl } from './staff/first-run.ts';
 
 /** Owns what buildApp does not: the process, the listening socket, start-up and shutdown. */
 async function main() {
@@ -42,6 +43,9 @@ async function main() {
   });
 
   await app.listen({ port: config.port, host: config.host });
+  // Printed, never logged: the link is a one-time credential for the operator at the console.
+  const setupUrl = await firstRunSetupUrl(app);
+  if (setupUrl) process.stdout.write(`\nNo administrator yet. Create the first one (link valid 24 h, once):\n  ${setupUrl}\n\n`);
   app.log.info(
     { publicUrl: config.publicUrl, database: database.kind, mail: config.smtpUrl ? 'smtp' : `${config.dataDir}/outbox` },
     'Honne is ready',

@@ -90,6 +90,45 @@ export interface MailOutboxTable {
   created_at: CreatedAt;
 }
 
+export type StaffRole = 'admin' | 'hr' | 'manager';
+
+export interface StaffUserTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string | null;
+  role: StaffRole;
+  locale: Locale | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface StaffDepartmentTable {
+  user_id: string;
+  department_id: string;
+}
+
+export interface StaffSessionTable {
+  id_hash: Buffer;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+}
+
+export interface SignInFailureTable {
+  ip: string;
+  failed_at: Generated<Date>;
+}
+
+export interface OneTimeLinkTable {
+  token_hash: Buffer;
+  purpose: 'setup' | 'password';
+  user_id: string | null;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface Database {
   department: DepartmentTable;
   leaver: LeaverTable;
@@ -100,6 +139,11 @@ export interface Database {
   response: ResponseTable;
   api_token: ApiTokenTable;
   mail_outbox: MailOutboxTable;
+  staff_user: StaffUserTable;
+  staff_department: StaffDepartmentTable;
+  staff_session: StaffSessionTable;
+  sign_in_failure: SignInFailureTable;
+  one_time_link: OneTimeLinkTable;
 }
 
 export type Leaver = Selectable<LeaverTable>;

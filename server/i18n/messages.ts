@@ -1,8 +1,10 @@
+import { staffMessages } from '../staff/messages.ts';
+
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'ja';
 
-const ja = {
+const coreJa = {
   'app.name': 'Honne',
   'app.tagline': '退職者アンケート',
   'lang.switch': 'English',
@@ -61,9 +63,10 @@ const ja = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
+const ja = { ...coreJa, ...staffMessages.ja };
 export type MessageKey = keyof typeof ja;
 
-const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof coreJa, string> = {
   'app.name': 'Honne',
   'app.tagline': 'Exit interview',
   'lang.switch': '日本語',
@@ -122,6 +125,7 @@ const en: Record<MessageKey, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

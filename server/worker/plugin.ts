@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { releaseAnswers } from '../answers/release.ts';
 import { deliverDueMail } from '../mail/deliver.ts';
 import { purgeExpiredDrafts } from '../respondent/drafts.ts';
+import { purgeStaleAuthRows } from '../staff/sessions.ts';
 
 export interface Worker {
   /** Asks for a run soon (a mail was queued); calls close together share one run. No-op when the worker is off. */
@@ -34,6 +35,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
         ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],
         ['drafts', () => purgeExpiredDrafts(app.db)],
+        ['auth', () => purgeStaleAuthRows(app.db)],
       ];
       for (const [name, task] of tasks) {
         try {

@@ -1,0 +1,74 @@
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { StaffRole } from '../db/schema.ts';
+import { AppError } from '../errors/app-error.ts';
+import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newCsrfCookieValue } from './csrf.ts';
+import { loadSession } from './sessions.ts';
+import type { StaffUser } from './users.ts';
+
+export const SESSION_COOKIE = 'honne_session';
+const STAFF_PATHS = /^\/(staff|setup)(\/|\?|$)/;
+
+type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: a signed-in staff member (with one of `roles`, when given); else sign-in page, 401 or 403. */
+    requireStaff(roles?: readonly StaffRole[]): PreHandler;
+    /** Cookie options for this installation (Secure when PUBLIC_URL is https). */
+    cookieOptions(maxAgeSeconds?: number): { path: string; httpOnly: boolean; sameSite: 'lax'; secure: boolean; maxAge?: number };
+  }
+  interface FastifyRequest {
+    staff: StaffUser | null;
+  }
+}
+
+/**
+ * Staff sessions (the cookie holds a random id; PostgreSQL holds its hash, so every
+ * instance shares them), CSRF on every staff form post, and role checks.
+ */
+export const staffAuthPlugin = fp(
+  async (app) => {
+    await app.register(fastifyCookie);
+    const secure = app.config.publicUrl.startsWith('https:');
+    app.decorate('cookieOptions', (maxAge?: number) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) }));
+    app.decorateRequest('staff', null);
+
+    app.addHook('onRequest', async (request) => {
+      if (!STAFF_PATHS.test(request.url)) return;
+      const token = request.cookies[SESSION_COOKIE];
+      request.staff = token ? ((await loadSession(app.db, token)) ?? null) : null;
+      if (request.staff?.locale && !request.localeChosen) request.locale = request.staff.locale;
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (!STAFF_PATHS.test(request.url)) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        const field = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+        if (!csrfValid(app.keys.csrf, request.cookies[CSRF_COOKIE], field)) {
+          throw new AppError({ code: 'csrf', status: 403, messageKey: 'error.csrf' });
+        }
+      }
+      let cookie = request.cookies[CSRF_COOKIE];
+      if (!cookie) {
+        cookie = newCsrfCookieValue();
+        reply.setCookie(CSRF_COOKIE, cookie, app.cookieOptions());
+      }
+      Object.assign(reply.locals ?? {}, { csrf: csrfToken(app.keys.csrf, cookie), staff: request.staff });
+    });
+
+    app.decorate('requireStaff', (roles?: readonly StaffRole[]): PreHandler => async (request, reply) => {
+      if (!request.staff) {
+        if (request.method === 'GET') {
+          return reply.redirect(`/staff/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+        }
+        throw new AppError({ code: 'unauthorized', status: 401, messageKey: 'error.unauthorized' });
+      }
+      if (roles && !roles.includes(request.staff.role)) {
+        throw new AppError({ code: 'forbidden', status: 403, messageKey: 'error.forbidden' });
+      }
+    });
+  },
+  { name: 'honne-staff-auth', dependencies: ['honne-config', 'honne-db', 'honne-i18n', 'honne-views'] },
+);

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError } from '../errors/app-error.ts';
+import { SESSION_COOKIE } from './auth-plugin.ts';
+import { endAllSessions, endSession } from './sessions.ts';
+import { signIn } from './sign-in.ts';
+
+const SESSION_SECONDS = 7 * 24 * 3600;
+const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
+
+/** Only a path inside the workspace: never another site (no open redirect). */
+export const safeNext = (next: string | undefined) => (next && /^\/staff(\/|$|\?)/.test(next) ? next : '/staff');
+
+export const staffRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/staff/sign-in', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    if (request.staff) return reply.redirect(safeNext(request.query.next), 303);
+    return reply.view('staff/sign-in', { title: request.t('staff.sign_in.title'), next: request.query.next ?? '', email: '', error: null });
+  });
+
+  app.post(
+    '/staff/sign-in',
+    {
+      schema: {
+        body: Type.Object(
+          { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 500 })), ...Csrf },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { email, password, next } = request.body;
+      try {
+        const { token, user } = await signIn(app.db, { email, password, ip: request.ip });
+        request.log.info({ staffId: user.id }, 'staff signed in');
+        reply.setCookie(SESSION_COOKIE, token, app.cookieOptions(SESSION_SECONDS));
+        return reply.redirect(safeNext(next), 303);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        request.log.info({ code: error.code }, 'staff sign-in refused');
+        return reply
+          .code(error.statusCode)
+          .view('staff/sign-in', { title: request.t('staff.sign_in.title'), next: next ?? '', email, error: request.t(error.messageKey, error.params) });
+      }
+    },
+  );
+
+  app.post('/staff/sign-out', { schema: { body: Type.Object(Csrf) } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(app.db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/staff/sign-in', 303);
+  });
+
+  app.post('/staff/sign-out-everywhere', { preHandler: app.requireStaff(), schema: { body: Type.Object(Csrf) } }, async (request, reply) => {
+    const ended = await endAllSessions(app.db, request.staff!.id);
+    request.log.info({ staffId: request.staff!.id, sessions: ended }, 'staff signed out everywhere');
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/staff/sign-in', 303);
+  });
+
+  app.get('/staff', { preHandler: app.requireStaff() }, async (request, reply) =>
+    reply.view('staff/home', { title: request.t('staff.title') }),
+  );
+};

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { createApiToken } from '../auth/api-tokens.ts';
+
+const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
+
+/** API tokens, created and revoked by administrators; a new token is shown once. */
+export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const adminOnly = app.requireStaff(['admin']);
+
+  const listPage = async (request: FastifyRequest, reply: FastifyReply, created: string | null) => {
+    const tokens = await app.db
+      .selectFrom('api_token')
+      .select(['id', 'name', sql<string>`created_at::date::text`.as('created_on'), 'last_used_on', 'revoked_at'])
+      .orderBy('created_at', 'desc')
+      .execute();
+    return reply.view('staff/tokens', { title: request.t('staff.tokens.title'), tokens, created });
+  };
+
+  app.get('/staff/tokens', { preHandler: adminOnly }, async (request, reply) => listPage(request, reply, null));
+
+  app.post(
+    '/staff/tokens',
+    { preHandler: adminOnly, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...Csrf }, { additionalProperties: false }) } },
+    async (request, reply) => {
+      const { id, token } = await createApiToken(app.db, request.body.name.trim());
+      request.log.info({ staffId: request.staff!.id, apiTokenId: id }, 'api token created');
+      reply.code(201).header('cache-control', 'no-store');
+      return listPage(request, reply, token);
+    },
+  );
+
+  app.post(
+    '/staff/tokens/:id/revoke',
+    { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(Csrf) } },
+    async (request, reply) => {
+      await app.db.updateTable('api_token').set({ revoked_at: sql<Date>`now()` }).where('id', '=', request.params.id).where('revoked_at', 'is', null).execute();
+      request.log.info({ staffId: request.staff!.id, apiTokenId: request.params.id }, 'api token revoked');
+      return reply.redirect('/staff/tokens', 303);
+    },
+  );
+};

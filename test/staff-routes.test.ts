@@ -1,0 +1,89 @@
+import t from 'tap';
+import { createApiToken } from '../server/auth/api-tokens.ts';
+import { buildTestApp } from './helpers/app.ts';
+import { leaverInput } from './helpers/fixtures.ts';
+import { csrf, staffCookie } from './helpers/staff.ts';
+
+type Who = 'anonymous' | 'manager' | 'hr' | 'admin';
+
+t.test('route matrix: every staff route × every role', async (t) => {
+  const { app } = await buildTestApp(t);
+  const cookies: Record<Who, string> = {
+    anonymous: csrf(app).cookie,
+    manager: await staffCookie(app, 'manager'),
+    hr: await staffCookie(app, 'hr'),
+    admin: await staffCookie(app, 'admin'),
+  };
+  const { id: tokenId } = await createApiToken(app.db, 'matrix');
+  const form = { _csrf: csrf(app).field };
+
+  // [method, url, body, expected status for anonymous, manager, hr, admin]
+  const matrix: Array<[string, string, Record<string, string> | null, [number, number, number, number]]> = [
+    ['GET', '/staff', null, [303, 200, 200, 200]],
+    ['GET', '/staff/sign-in', null, [200, 303, 303, 303]],
+    ['POST', '/staff/sign-in', { ...form, email: 'x@example.com', password: 'wrong password' }, [401, 401, 401, 401]],
+    ['GET', '/staff/tokens', null, [303, 403, 403, 200]],
+    ['POST', '/staff/tokens', { ...form, name: 'from matrix' }, [401, 403, 403, 201]],
+    ['POST', `/staff/tokens/${tokenId}/revoke`, form, [401, 403, 403, 303]],
+    ['POST', '/staff/sign-out-everywhere', form, [401, 303, 303, 303]],
+    ['POST', '/staff/sign-out', form, [303, 303, 303, 303]],
+    ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],
+    ['POST', '/staff/password/not-a-link', { ...form, password: 'long enough password' }, [404, 404, 404, 404]],
+    ['GET', '/setup/not-a-link', null, [404, 404, 404, 404]],
+    ['POST', '/setup/not-a-link', { ...form, email: 'a@example.com', password: 'long enough password' }, [404, 404, 404, 404]],
+  ];
+
+  const routes = app
+    .printRoutes({ commonPrefix: false })
+    .split('\n')
+    .map((line) => /(\/(?:staff|setup)\S*) \(([^)]+)\)/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .flatMap((m) => m[2]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${m[1]!.replace(/:\w+/g, ':p')}`));
+  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.replace(tokenId, ':p').replace('not-a-link', ':p')}`));
+  t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
+  t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
+
+  const who: Who[] = ['anonymous', 'manager', 'hr', 'admin'];
+  for (const [method, url, body, expected] of matrix) {
+    for (const [i, role] of who.entries()) {
+      // Signing out ends the session: give each row fresh sessions.
+      const cookie = role === 'anonymous' ? cookies.anonymous : await staffCookie(app, role);
+      const res = await app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: { cookie, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(body ? { payload: new URLSearchParams(body).toString() } : {}),
+      });
+      t.equal(res.statusCode, expected[i], `${method} ${url} as ${role}`);
+    }
+  }
+});
+
+t.test('an administrator creates a token (shown once) and revokes it', async (t) => {
+  const { app } = await buildTestApp(t);
+  const admin = await staffCookie(app, 'admin');
+  const created = await app.inject({
+    method: 'POST', url: '/staff/tokens?lang=en',
+    headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrf(app).field, name: 'SmartHR' }).toString(),
+  });
+  t.equal(created.statusCode, 201);
+  t.equal(created.headers['cache-control'], 'no-store');
+  const token = /<code class="secret" id="new-token">(honne_[A-Za-z0-9_-]+)<\/code>/.exec(created.body)![1]!;
+  const api = (bearer: string) => app.inject({ method: 'POST', url: '/api/v1/leavers', headers: { authorization: `Bearer ${bearer}` }, payload: leaverInput() });
+  t.equal((await api(token)).statusCode, 201, 'the new token works');
+
+  const list = await app.inject({ url: '/staff/tokens?lang=en', headers: { cookie: admin } });
+  t.match(list.body, /SmartHR/);
+  t.notMatch(list.body, token, 'and is never shown again');
+  t.match(list.body, new RegExp(new Date().toISOString().slice(0, 10)), 'its last-used day is shown');
+
+  const id = /action="\/staff\/tokens\/([0-9a-f-]{36})\/revoke"/.exec(list.body)![1]!;
+  const revoked = await app.inject({
+    method: 'POST', url: `/staff/tokens/${id}/revoke`,
+    headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrf(app).field }).toString(),
+  });
+  t.equal(revoked.statusCode, 303);
+  t.equal((await api(token)).statusCode, 401, 'a revoked token stops working');
+});
