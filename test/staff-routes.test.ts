@@ -33,12 +33,21 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['POST', '/setup/not-a-link', { ...form, email: 'a@example.com', password: 'long enough password' }, [404, 404, 404, 404]],
   ];
 
+  // printRoutes draws a tree of path fragments; a full path joins a line's ancestors.
+  const stack: string[] = [];
   const routes = app
     .printRoutes({ commonPrefix: false })
     .split('\n')
-    .map((line) => /(\/(?:staff|setup)\S*) \(([^)]+)\)/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .flatMap((m) => m[2]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${m[1]!.replace(/:\w+/g, ':p')}`));
+    .flatMap((line) => {
+      const m = /^(.*?)[└├]── (\S+) \(([^)]+)\)/.exec(line);
+      if (!m) return [];
+      const depth = m[1]!.length / 4;
+      stack.length = depth;
+      stack[depth] = m[2]!;
+      const path = stack.join('');
+      if (!/^\/(staff|setup)/.test(path)) return [];
+      return m[3]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
+    });
   const covered = new Set(matrix.map(([method, url]) => `${method} ${url.replace(tokenId, ':p').replace('not-a-link', ':p')}`));
   t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
   t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
