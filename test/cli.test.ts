@@ -54,6 +54,15 @@ t.test('commands against the database under test', async (t) => {
   t.match(invalid.stderr, /hireDate: /);
   t.match(invalid.stderr, /exitType: /);
 
+  const manager = await honne(['user', 'add', '--email', 'Boss@Example.com', '--role', 'manager', '--departments', '営業部'], env);
+  t.equal(manager.code, 0, manager.stderr);
+  t.match(manager.stdout, /Set the password \(link valid 7 days, once\): http:\/\/localhost:3000\/staff\/password\/[A-Za-z0-9_-]{43}/);
+  const typo = await honne(['user', 'add', '--email', 'x@example.com', '--role', 'manager', '--departments', '営業ぶ'], env);
+  t.equal(typo.code, 2);
+  t.match(typo.stderr, /No department is called "営業ぶ"/);
+  const badRole = await honne(['user', 'add', '--email', 'x@example.com', '--role', 'boss'], env);
+  t.match(badRole.stderr, /--role admin\|hr\|manager/);
+
   const release = await honne(['answers', 'release'], env);
   t.equal(release.code, 0);
   t.match(release.stdout, /Released 0 answer/);
@@ -64,6 +73,8 @@ t.test('commands against the database under test', async (t) => {
   t.notOk(tokens[0]!.token_hash.toString('utf8').includes('honne_'), 'only the hash is stored');
   const leavers = await handle.db.selectFrom('leaver').selectAll().execute();
   t.equal(leavers.length, 1, 'the invalid and duplicate ones wrote nothing');
+  const staff = await handle.db.selectFrom('staff_user').innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id').select(['email', 'role', 'password_hash']).execute();
+  t.same(staff, [{ email: 'boss@example.com', role: 'manager', password_hash: null }], 'the manager, with the department, and the typo wrote nothing');
   const sent = await handle.db.selectFrom('mail_outbox').select('sent_at').execute();
   t.ok(sent[0]?.sent_at, 'the invitation went out at once');
   if (!database.url) {

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import t from 'tap';
 import { chromium } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
@@ -8,21 +7,9 @@ import { createLogger } from '../../server/logging.ts';
 import { testConfig } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, freePort, SHOTS } from './browser.ts';
 
-// .ci/run installs Debian's chromium; on a machine with Node.js alone this file says why it did not run.
-const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`;
-
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 t.test('a leaver receives the invitation, answers in Japanese, stops, resumes and finishes', { skip }, async (t) => {
   mkdirSync(SHOTS, { recursive: true });
