@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invitationContext } from '../invitations/context.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
@@ -10,7 +11,8 @@ const ErrorBody = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
 });
 
-export const leaverRoutes: FastifyPluginAsync = async (app) => {
+export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/api/v1/leavers',
     {
@@ -21,8 +23,7 @@ export const leaverRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const body = request.body as LeaverInput;
-      const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, body);
+      const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, request.body);
       request.log.info({ leaverId: id }, 'leaver registered');
       app.worker.wake();
       return reply.code(201).send({ id });

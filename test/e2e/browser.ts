@@ -1,15 +1,37 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Test } from 'tap';
+import { buildApp } from '../../server/app.ts';
+import { createLogger } from '../../server/logging.ts';
+import { testConfig } from '../helpers/app.ts';
+import { testDatabase } from '../helpers/database.ts';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the (closed) network. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
+/** On a machine with Node.js alone, browser tests say why they did not run. */
+export const skipWithoutBrowser = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`;
+
 /** A port to give the app before it starts, so PUBLIC_URL can name it. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** The real app on a fresh database, listening on 127.0.0.1, closed when the test ends. */
+export async function listeningApp(t: Test, env: Record<string, string> = {}, worker = false): Promise<{ app: FastifyInstance; base: string }> {
+  mkdirSync(SHOTS, { recursive: true });
+  const database = await testDatabase(t);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = await buildApp(testConfig(t, { PUBLIC_URL: base, ...env }), { db: database.db, logger: createLogger('warn'), worker });
+  await app.listen({ port, host: '127.0.0.1' });
+  t.teardown(() => app.close());
+  return { app, base };
 }

@@ -1,29 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import t from 'tap';
 import { chromium } from 'playwright-core';
-import { buildApp } from '../../server/app.ts';
 import { createApiToken } from '../../server/auth/api-tokens.ts';
-import { createLogger } from '../../server/logging.ts';
-import { testConfig } from '../helpers/app.ts';
-import { testDatabase } from '../helpers/database.ts';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, freePort, SHOTS } from './browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
 
-const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`;
-
-t.test('a leaver receives the invitation, answers in Japanese, stops, resumes and finishes', { skip }, async (t) => {
-  mkdirSync(SHOTS, { recursive: true });
+t.test('a leaver receives the invitation, answers in Japanese, stops, resumes and finishes', { skip: skipWithoutBrowser }, async (t) => {
   const peer = await smtpPeer(t);
-  const database = await testDatabase(t);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = await buildApp(testConfig(t, { SMTP_URL: peer.url, PUBLIC_URL: base, ORG_NAME: '本音商事' }), {
-    db: database.db,
-    logger: createLogger('warn'),
-    worker: true,
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  t.teardown(() => app.close());
+  const { app, base } = await listeningApp(t, { SMTP_URL: peer.url, ORG_NAME: '本音商事' }, true);
 
   // HR's system registers the leaver through the API; the worker mails the invitation.
   const { token: apiToken } = await createApiToken(app.db, 'hris');
@@ -106,13 +89,8 @@ t.test('a leaver receives the invitation, answers in Japanese, stops, resumes an
   t.equal(pooled.length + responses.length, 1, 'exactly one set of answers was stored (waiting for k-1 more)');
 });
 
-t.test('on a phone, in English, after switching language', { skip }, async (t) => {
-  const database = await testDatabase(t);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = await buildApp(testConfig(t, { PUBLIC_URL: base }), { db: database.db, logger: createLogger('warn') });
-  await app.listen({ port, host: '127.0.0.1' });
-  t.teardown(() => app.close());
+t.test('on a phone, in English, after switching language', { skip: skipWithoutBrowser }, async (t) => {
+  const { app, base } = await listeningApp(t);
   const { registerLeaver } = await import('../../server/leavers/register-leaver.ts');
   const { invitationContext } = await import('../../server/invitations/context.ts');
   const { token } = await registerLeaver(app.db, { ...invitationContext(app), survey: 'exit-interview' }, {

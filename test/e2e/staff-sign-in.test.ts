@@ -1,23 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import t from 'tap';
 import { chromium } from 'playwright-core';
-import { buildApp } from '../../server/app.ts';
-import { createLogger } from '../../server/logging.ts';
 import { firstRunSetupUrl } from '../../server/staff/first-run.ts';
-import { testConfig } from '../helpers/app.ts';
-import { testDatabase } from '../helpers/database.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, freePort, SHOTS } from './browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
 
-const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`;
-
-t.test('first run: the setup link creates an admin, who signs in and creates an API token', { skip }, async (t) => {
-  mkdirSync(SHOTS, { recursive: true });
-  const database = await testDatabase(t);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = await buildApp(testConfig(t, { PUBLIC_URL: base }), { db: database.db, logger: createLogger('warn') });
-  await app.listen({ port, host: '127.0.0.1' });
-  t.teardown(() => app.close());
+t.test('first run: the setup link creates an admin, who signs in and creates an API token', { skip: skipWithoutBrowser }, async (t) => {
+  const { app, base } = await listeningApp(t);
   const setupUrl = (await firstRunSetupUrl(app))!;
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
