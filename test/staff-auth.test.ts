@@ -146,3 +146,29 @@ t.test('a set-password link sets it once, and ends older sessions', async (t) =>
   t.equal((await postForm(app, `/staff/password/${token}`, { password: 'another password!' })).statusCode, 404);
   t.equal((await postForm(app, '/staff/sign-in', { email: 'new@example.com', password: 'brand new password' })).statusCode, 303);
 });
+
+t.test('a forgotten password is reset through a mailed one-time link', async (t) => {
+  const { app, mail } = await buildTestApp(t);
+  await staffUser(app, 'hr', 'forgetful@example.com');
+  const page = await app.inject({ url: '/staff/forgot?lang=en' });
+  t.match(page.body, /Reset your password/);
+
+  const known = await postForm(app, '/staff/forgot?lang=en', { email: 'Forgetful@example.com' });
+  const unknown = await postForm(app, '/staff/forgot?lang=en', { email: 'stranger@example.com' });
+  t.equal(known.statusCode, 200);
+  const sentNotice = (body: string) => /<p class="alert success" role="status">(.*?)<\/p>/.exec(body)?.[1];
+  t.equal(sentNotice(known.body), sentNotice(unknown.body), 'the same answer whether or not the account exists');
+  await app.worker.runOnce();
+  t.equal(mail.sent.length, 1, 'one mail, to the account that exists');
+  t.equal(mail.sent[0]!.to, 'forgetful@example.com');
+  t.match(mail.sent[0]!.subject, /reset your password/);
+  const link = /http:\/\/honne\.test(\/staff\/password\/[A-Za-z0-9_-]{43})/.exec(mail.sent[0]!.text)![1]!;
+
+  t.equal((await postForm(app, link, { password: 'a fresh new password' })).statusCode, 303);
+  t.equal((await postForm(app, '/staff/sign-in', { email: 'forgetful@example.com', password: 'a fresh new password' })).statusCode, 303);
+  t.equal((await postForm(app, '/staff/sign-in', { email: 'forgetful@example.com', password: PASSWORD })).statusCode, 401, 'the old password is gone');
+
+  for (let i = 0; i < 5; i++) await postForm(app, '/staff/forgot', { email: 'forgetful@example.com' });
+  await app.worker.runOnce();
+  t.equal(mail.sent.length, 4, 'at most three open reset links per account');
+});

@@ -38,6 +38,14 @@ const ja = {
   'staff.password.new': '新しいパスワード({min} 文字以上)',
   'staff.password.submit': 'パスワードを設定',
   'staff.password.too_short': 'パスワードは {min} 文字以上にしてください。',
+  'staff.reset.link': 'パスワードをお忘れですか?',
+  'staff.reset.title': 'パスワードの再設定',
+  'staff.reset.intro': '登録されたメールアドレスを入力してください。パスワードを再設定するためのリンク(1 時間有効)をお送りします。',
+  'staff.reset.submit': 'リンクを送る',
+  'staff.reset.sent': 'そのアドレスのアカウントがあれば、パスワード再設定用のリンクを送りました。メールをご確認ください。',
+  'staff.reset.subject': '【{company}】パスワードの再設定',
+  'staff.reset.body': 'Honne のパスワード再設定が依頼されました。下のリンクから 1 時間以内に新しいパスワードを設定してください(一度だけ使えます)。',
+  'staff.reset.ignore': 'このメールに心当たりがない場合は、何もしないでください。パスワードは変更されません。',
 };
 
 export type StaffMessageKey = keyof typeof ja;
@@ -81,6 +89,14 @@ const en: Record<StaffMessageKey, string> = {
   'staff.password.new': 'New password (at least {min} characters)',
   'staff.password.submit': 'Set password',
   'staff.password.too_short': 'The password must be at least {min} characters.',
+  'staff.reset.link': 'Forgot your password?',
+  'staff.reset.title': 'Reset your password',
+  'staff.reset.intro': 'Enter the address of your account. We will send you a link (valid one hour) to set a new password.',
+  'staff.reset.submit': 'Send the link',
+  'staff.reset.sent': 'If an account uses that address, a link to reset its password is on its way. Please check your mail.',
+  'staff.reset.subject': '{company}: reset your password',
+  'staff.reset.body': 'Someone asked to reset your Honne password. Use the link below within one hour to set a new one (it works once).',
+  'staff.reset.ignore': 'If you did not ask for this, do nothing: your password stays as it is.',
 };
 
 export const staffMessages = { ja, en };

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../errors/app-error.ts';
 import { SESSION_COOKIE } from './auth-plugin.ts';
+import { requestPasswordReset } from './password-reset.ts';
 import { endAllSessions, endSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 
@@ -60,6 +61,17 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/staff/sign-in', 303);
   });
+
+  app.get('/staff/forgot', async (request, reply) => reply.view('staff/forgot', { title: request.t('staff.reset.title'), sent: false }));
+
+  app.post(
+    '/staff/forgot',
+    { schema: { body: Type.Object({ email: Type.String({ maxLength: 254 }), ...Csrf }, { additionalProperties: false }) } },
+    async (request, reply) => {
+      await requestPasswordReset(app, request.body.email, request.locale);
+      return reply.view('staff/forgot', { title: request.t('staff.reset.title'), sent: true });
+    },
+  );
 
   app.get('/staff', { preHandler: app.requireStaff() }, async (request, reply) =>
     reply.view('staff/home', { title: request.t('staff.title') }),
