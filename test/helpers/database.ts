@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import type { Test } from 'tap';
 import { connect, type DatabaseHandle } from '../../server/db/connect.ts';
-import { adminUrl, databaseUrl, pgliteTemplateFile, pgTemplateName } from './template.ts';
+import { adminUrl, databaseUrl, pgliteTemplateFile, pgTemplateName, testDatabasePrefix } from './template.ts';
 
 export interface TestDatabase extends DatabaseHandle {
   /** For a second app instance or a raw client on the same database (PostgreSQL only). */
@@ -17,7 +17,7 @@ export interface TestDatabase extends DatabaseHandle {
  */
 export async function testDatabase(t: Test): Promise<TestDatabase> {
   if (adminUrl) {
-    const name = `honne_t_${randomBytes(6).toString('hex')}`;
+    const name = `${testDatabasePrefix}${randomBytes(6).toString('hex')}`;
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${pgTemplateName()}`);
     const url = databaseUrl(name);

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { MIGRATIONS_DIR } from '../../server/db/migrate.ts';
 
 /**
- * Test databases are cloned from a migrated template, named after the migrations'
- * content so that a changed migration can never be served a stale template.
+ * Test databases are cloned from a migrated template. The template is named after the
+ * migrations' content and after this test run (the tap runner's pid, shared by its
+ * `before` hook and every test file), so two runs on one machine never share one.
  */
 export function migrationsHash(): string {
   const hash = createHash('sha256');
@@ -14,11 +15,30 @@ export function migrationsHash(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+export const runId = process.ppid;
+
 /** The admin connection of a real PostgreSQL server, when the suite runs against one. */
 export const adminUrl = process.env.DATABASE_URL || undefined;
 
-export const pgTemplateName = () => `honne_tpl_${migrationsHash()}`;
-export const pgliteTemplateFile = () => join(tmpdir(), `honne-test-template-${migrationsHash()}.tar.gz`);
+export const pgTemplateName = () => `honne_tpl_${migrationsHash()}_${runId}`;
+export const testDatabasePrefix = `honne_t_${runId}_`;
+export const pgliteTemplateFile = () => join(tmpdir(), `honne-test-template-${migrationsHash()}-${runId}.tar.gz`);
+
+/** The run that made a template or test database (its name ends in, or holds, the runner's pid). */
+export function ownerPid(name: string): number | undefined {
+  const match = /^honne_t_(\d+)_|^honne_tpl_[0-9a-f]+_(\d+)$|^honne-test-template-[0-9a-f]+-(\d+)\.tar\.gz$/.exec(name);
+  const pid = match ? Number(match[1] ?? match[2] ?? match[3]) : NaN;
+  return Number.isInteger(pid) ? pid : undefined;
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export function databaseUrl(name: string): string {
   const url = new URL(adminUrl!);
