@@ -14,6 +14,7 @@ import { releaseAnswers } from '../server/answers/release.ts';
 import { AppError } from '../server/errors/app-error.ts';
 import type { StaffRole } from '../server/db/schema.ts';
 import { isLocale, type Locale, translate } from '../server/i18n/messages.ts';
+import { recordAudit } from '../server/audit/record.ts';
 import { createOneTimeLink } from '../server/staff/one-time-links.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../server/staff/passwords.ts';
 import { createStaffUser, departmentIds, ROLES } from '../server/staff/users.ts';
@@ -91,6 +92,7 @@ const COMMANDS: Record<string, Command> = {
     const { user, link } = await app.db.transaction().execute(async (trx) => {
       const ids = await departmentIds(trx, (values.departments ?? '').split(/[,、]/));
       const user = await createStaffUser(trx, { email: values.email!, role, passwordHash, locale: (values.locale as Locale) ?? null, departmentIds: ids });
+      await recordAudit(trx, { action: 'user_created', actorLabel: 'cli', target: user.email, details: { role, departments: ids.length } });
       return { user, link: passwordHash ? undefined : await createOneTimeLink(trx, 'password', user.id, 24 * 7) };
     });
     return link ? `${user.id}\nSet the password (link valid 7 days, once): ${app.config.publicUrl}/staff/password/${link}` : user.id;

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { auditRoutes } from './audit/routes.ts';
 import { apiAuthPlugin } from './auth/api-auth-plugin.ts';
 import type { Config } from './config/config.ts';
 import { configPlugin } from './config/plugin.ts';
@@ -61,5 +62,6 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(staffRoutes);
   await app.register(tokenRoutes);
   await app.register(setupRoutes);
+  await app.register(auditRoutes);
   return app;
 }

@@ -129,6 +129,17 @@ export interface OneTimeLinkTable {
   used_at: Date | null;
 }
 
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  details: ColumnType<Record<string, unknown>, RawBuilder<string> | undefined, never>;
+}
+
 export interface Database {
   department: DepartmentTable;
   leaver: LeaverTable;
@@ -144,6 +155,7 @@ export interface Database {
   staff_session: StaffSessionTable;
   sign_in_failure: SignInFailureTable;
   one_time_link: OneTimeLinkTable;
+  audit_event: AuditEventTable;
 }
 
 export type Leaver = Selectable<LeaverTable>;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { recordAudit } from '../audit/record.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { createOneTimeLink } from './one-time-links.ts';
 import { findStaffByEmail } from './users.ts';
@@ -11,7 +12,7 @@ const MAX_OPEN_LINKS = 3;
  * Queues a password-reset mail with a one-time link (1 hour) if the address has an
  * account. The caller answers the same either way, so nobody learns who has one.
  */
-export async function requestPasswordReset(app: FastifyInstance, email: string, locale: 'ja' | 'en'): Promise<void> {
+export async function requestPasswordReset(app: FastifyInstance, email: string, locale: 'ja' | 'en', ip: string): Promise<void> {
   const user = await findStaffByEmail(app.db, email);
   if (!user) return;
   await app.db.transaction().execute(async (trx) => {
@@ -31,6 +32,7 @@ export async function requestPasswordReset(app: FastifyInstance, email: string, 
       company: app.config.orgName,
     });
     await enqueueMail(trx, app.keys.outbox, { kind: 'password_reset', message });
+    await recordAudit(trx, { action: 'password_reset_requested', actorLabel: user.email, target: user.email, ip });
   });
   app.worker.wake();
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { SESSION_COOKIE } from './auth-plugin.ts';
 import { requestPasswordReset } from './password-reset.ts';
@@ -36,11 +37,13 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
       try {
         const { token, user } = await signIn(app.db, { email, password, ip: request.ip });
         request.log.info({ staffId: user.id }, 'staff signed in');
+        await recordAudit(app.db, { action: 'sign_in', actor: user, ip: request.ip });
         reply.setCookie(SESSION_COOKIE, token, app.cookieOptions(SESSION_SECONDS));
         return reply.redirect(safeNext(next), 303);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         request.log.info({ code: error.code }, 'staff sign-in refused');
+        await recordAudit(app.db, { action: 'sign_in_failed', actorLabel: email.trim().toLowerCase().slice(0, 254), ip: request.ip, details: { reason: error.code } });
         return reply
           .code(error.statusCode)
           .view('staff/sign-in', { title: request.t('staff.sign_in.title'), next: next ?? '', email, error: request.t(error.messageKey, error.params) });
@@ -58,6 +61,7 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/staff/sign-out-everywhere', { preHandler: app.requireStaff(), schema: { body: Type.Object(Csrf) } }, async (request, reply) => {
     const ended = await endAllSessions(app.db, request.staff!.id);
     request.log.info({ staffId: request.staff!.id, sessions: ended }, 'staff signed out everywhere');
+    await recordAudit(app.db, { action: 'sign_out_everywhere', actor: request.staff, ip: request.ip, details: { sessions: ended } });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/staff/sign-in', 303);
   });
@@ -68,7 +72,7 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
     '/staff/forgot',
     { schema: { body: Type.Object({ email: Type.String({ maxLength: 254 }), ...Csrf }, { additionalProperties: false }) } },
     async (request, reply) => {
-      await requestPasswordReset(app, request.body.email, request.locale);
+      await requestPasswordReset(app, request.body.email, request.locale, request.ip);
       return reply.view('staff/forgot', { title: request.t('staff.reset.title'), sent: true });
     },
   );

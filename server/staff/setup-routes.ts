@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { SESSION_COOKIE } from './auth-plugin.ts';
 import { findUsableLink, spendLink } from './one-time-links.ts';
@@ -34,7 +35,9 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
       const passwordHash = await hashPassword(password);
       const user = await app.db.transaction().execute(async (trx) => {
         if ((await adminExists(trx)) || !(await spendLink(trx, request.params.token, 'setup'))) throw invalidLink();
-        return createStaffUser(trx, { email, role: 'admin', passwordHash, locale: request.locale });
+        const admin = await createStaffUser(trx, { email, role: 'admin', passwordHash, locale: request.locale });
+        await recordAudit(trx, { action: 'setup_admin', actor: admin, target: admin.email, ip: request.ip });
+        return admin;
       });
       request.log.info({ staffId: user.id }, 'first administrator created');
       reply.setCookie(SESSION_COOKIE, await createSession(app.db, user.id), app.cookieOptions(7 * 24 * 3600));
@@ -63,6 +66,8 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
         await trx.updateTable('staff_user').set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null }).where('id', '=', link.user_id!).execute();
         // A new password ends every existing session.
         await trx.deleteFrom('staff_session').where('user_id', '=', link.user_id!).execute();
+        const user = await trx.selectFrom('staff_user').select(['id', 'email']).where('id', '=', link.user_id!).executeTakeFirstOrThrow();
+        await recordAudit(trx, { action: 'password_set', actor: user, target: user.email, ip: request.ip });
       });
       request.log.info({ staffId: link.user_id }, 'staff password set');
       reply.setCookie(SESSION_COOKIE, await createSession(app.db, link.user_id!), app.cookieOptions(7 * 24 * 3600));

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { recordAudit } from '../audit/record.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 
 const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
@@ -28,6 +29,7 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const { id, token } = await createApiToken(app.db, request.body.name.trim());
       request.log.info({ staffId: request.staff!.id, apiTokenId: id }, 'api token created');
+      await recordAudit(app.db, { action: 'api_token_created', actor: request.staff, target: request.body.name.trim(), ip: request.ip, details: { apiTokenId: id } });
       reply.code(201).header('cache-control', 'no-store');
       return listPage(request, reply, token);
     },
@@ -37,7 +39,14 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
     '/staff/tokens/:id/revoke',
     { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(Csrf) } },
     async (request, reply) => {
-      await app.db.updateTable('api_token').set({ revoked_at: sql<Date>`now()` }).where('id', '=', request.params.id).where('revoked_at', 'is', null).execute();
+      const revoked = await app.db
+        .updateTable('api_token')
+        .set({ revoked_at: sql<Date>`now()` })
+        .where('id', '=', request.params.id)
+        .where('revoked_at', 'is', null)
+        .returning('name')
+        .executeTakeFirst();
+      if (revoked) await recordAudit(app.db, { action: 'api_token_revoked', actor: request.staff, target: revoked.name, ip: request.ip, details: { apiTokenId: request.params.id } });
       request.log.info({ staffId: request.staff!.id, apiTokenId: request.params.id }, 'api token revoked');
       return reply.redirect('/staff/tokens', 303);
     },
