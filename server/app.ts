@@ -11,6 +11,7 @@ import type { Database } from './db/schema.ts';
 import { errorHandlerPlugin } from './errors/handler.ts';
 import { i18nPlugin } from './i18n/plugin.ts';
 import { leaverRoutes } from './leavers/routes.ts';
+import { leaverStaffRoutes } from './leavers/staff-routes.ts';
 import { createLogger } from './logging.ts';
 import { mailPlugin } from './mail/plugin.ts';
 import type { MailTransport } from './mail/transport.ts';
@@ -63,5 +64,6 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(tokenRoutes);
   await app.register(setupRoutes);
   await app.register(auditRoutes);
+  await app.register(leaverStaffRoutes);
   return app;
 }

@@ -28,6 +28,7 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['POST', '/staff/sign-out-everywhere', form, [401, 303, 303, 303]],
     ['POST', '/staff/sign-out', form, [303, 303, 303, 303]],
     ['GET', '/staff/audit', null, [303, 403, 403, 200]],
+    ['GET', '/staff/leavers', null, [303, 403, 200, 200]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],

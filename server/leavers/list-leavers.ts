@@ -1,0 +1,68 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+export const INVITATION_STATUSES = ['scheduled', 'sent', 'opened', 'completed', 'expired', 'failing'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export interface LeaverFilter {
+  /** Part of the name, email or employee id. */
+  q?: string;
+  departmentId?: string;
+  status?: InvitationStatus;
+  lastDayFrom?: string;
+  lastDayTo?: string;
+  page: number;
+}
+
+export const LEAVERS_PAGE_SIZE = 50;
+
+/**
+ * The status HR sees: *whether* someone answered, never *what*. From the newest
+ * invitation and its mail: completed, expired, opened, sent, failing (the mail keeps
+ * being refused) or scheduled (not sent yet).
+ */
+const STATUS = sql<InvitationStatus>`CASE
+  WHEN inv.completed_on IS NOT NULL THEN 'completed'
+  WHEN inv.expires_on < current_date THEN 'expired'
+  WHEN inv.opened_on IS NOT NULL THEN 'opened'
+  WHEN mail.sent_at IS NOT NULL THEN 'sent'
+  WHEN mail.last_error IS NOT NULL THEN 'failing'
+  ELSE 'scheduled' END`;
+
+export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
+  const escaped = filter.q?.trim().replace(/[\\%_]/g, '\\$&');
+  const base = db
+    .selectFrom('leaver')
+    .innerJoin('department', 'department.id', 'leaver.department_id')
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('invitation').selectAll().whereRef('invitation.leaver_id', '=', 'leaver.id').orderBy('created_at', 'desc').limit(1).as('inv'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('mail_outbox').select(['sent_at', 'last_error']).whereRef('mail_outbox.invitation_id', '=', 'inv.id').orderBy('created_at', 'desc').limit(1).as('mail'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'leaver.id',
+      'leaver.employee_id',
+      'leaver.name',
+      'leaver.email',
+      'leaver.last_day',
+      'leaver.exit_type',
+      'department.name as department',
+      sql<string | null>`inv.created_at::date::text`.as('invited_on'),
+      STATUS.as('status'),
+    ])
+    .$if(Boolean(escaped), (q) =>
+      q.where((eb) => eb.or(['leaver.name', 'leaver.email', 'leaver.employee_id'].map((column) => eb(eb.ref(column as 'leaver.name'), 'ilike', `%${escaped}%`)))),
+    )
+    .$if(Boolean(filter.departmentId), (q) => q.where('leaver.department_id', '=', filter.departmentId!))
+    .$if(Boolean(filter.lastDayFrom), (q) => q.where('leaver.last_day', '>=', filter.lastDayFrom!))
+    .$if(Boolean(filter.lastDayTo), (q) => q.where('leaver.last_day', '<=', filter.lastDayTo!));
+  const withStatus = db.selectFrom(base.as('l')).selectAll().$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!));
+  const [rows, total] = await Promise.all([
+    withStatus.orderBy('l.last_day', 'desc').orderBy('l.employee_id').limit(LEAVERS_PAGE_SIZE).offset((filter.page - 1) * LEAVERS_PAGE_SIZE).execute(),
+    db.selectFrom(base.as('l')).select((eb) => eb.fn.countAll<number>().as('n')).$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!)).executeTakeFirstOrThrow(),
+  ]);
+  return { leavers: rows, total: total.n, pages: Math.max(1, Math.ceil(total.n / LEAVERS_PAGE_SIZE)) };
+}
