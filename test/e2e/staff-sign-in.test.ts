@@ -43,4 +43,18 @@ t.test('first run: the setup link creates an admin, who signs in and creates an 
     body: JSON.stringify({ employeeId: 'W-1', name: '試験 太郎', email: 'w1@example.com', department: '総務部', hireDate: '2020-04-01', lastDay: '2099-03-31', exitType: 'voluntary', locale: 'ja' }),
   });
   t.equal(api.status, 201, 'the token made in the browser works on the API');
+
+  await page.click('nav >> text=退職者');
+  await page.locator('tr[data-status]').first().waitFor();
+  t.match(await page.textContent('tbody'), '試験 太郎');
+  t.match(await page.textContent('tbody'), '送信待ち');
+  await page.screenshot({ path: `${SHOTS}13-leavers-ja.png` });
+
+  await page.click('nav >> text=監査ログ');
+  t.match(await page.textContent('tbody'), 'API トークン作成');
+  t.match(await page.textContent('tbody'), 'サインイン失敗');
+  await page.click('#lang-switch');
+  await page.waitForURL(/lang=en/);
+  t.match(await page.textContent('tbody'), 'API token created');
+  await page.screenshot({ path: `${SHOTS}14-audit-en.png` });
 });
