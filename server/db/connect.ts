@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock.ts';
+import { PostgresJsDialect } from './postgres-js-dialect.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -58,7 +58,7 @@ export async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const client = postgresClient(options.databaseUrl, options.maxConnections);
-    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+    const db = new Kysely<Database>({ dialect: new PostgresJsDialect(client) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = options.embeddedDir ?? 'memory://';
