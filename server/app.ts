@@ -11,6 +11,7 @@ import type { Database } from './db/schema.ts';
 import { errorHandlerPlugin } from './errors/handler.ts';
 import { i18nPlugin } from './i18n/plugin.ts';
 import { leaverRoutes } from './leavers/routes.ts';
+import { leaverEditRoutes } from './leavers/staff-edit-routes.ts';
 import { leaverStaffRoutes } from './leavers/staff-routes.ts';
 import { createLogger } from './logging.ts';
 import { mailPlugin } from './mail/plugin.ts';
@@ -65,5 +66,6 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(setupRoutes);
   await app.register(auditRoutes);
   await app.register(leaverStaffRoutes);
+  await app.register(leaverEditRoutes);
   return app;
 }

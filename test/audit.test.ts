@@ -53,3 +53,15 @@ t.test('administrators filter and page through the log', async (t) => {
   t.equal(rows(await page('&from=2026-01-15&to=2026-01-15')), 1, 'by day');
   t.equal((await app.inject({ url: '/staff/audit?action=bogus', headers: { cookie: admin } })).statusCode, 400);
 });
+
+t.test('every audit action and leaver status has a label in both languages', async (t) => {
+  const { AUDIT_ACTIONS } = await import('../server/audit/record.ts');
+  const { INVITATION_STATUSES } = await import('../server/leavers/list-leavers.ts');
+  const { translate } = await import('../server/i18n/messages.ts');
+  const keys = [...AUDIT_ACTIONS.map((a) => `audit.action.${a}`), ...INVITATION_STATUSES.map((s) => `leavers.status.${s}`)];
+  for (const key of keys) {
+    for (const locale of ['ja', 'en'] as const) {
+      t.doesNotThrow(() => translate(locale, key as never), `${locale} ${key}`);
+    }
+  }
+});

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createApiToken } from '../server/auth/api-tokens.ts';
 import { buildTestApp } from './helpers/app.ts';
-import { leaverInput } from './helpers/fixtures.ts';
+import { invitedLeaver, leaverInput } from './helpers/fixtures.ts';
 import { csrf, staffCookie } from './helpers/staff.ts';
 
 type Who = 'anonymous' | 'manager' | 'hr' | 'admin';
@@ -15,7 +15,10 @@ t.test('route matrix: every staff route × every role', async (t) => {
     admin: await staffCookie(app, 'admin'),
   };
   const { id: tokenId } = await createApiToken(app.db, 'matrix');
+  const { id: leaverId } = await invitedLeaver(app);
+  const missing = '00000000-0000-4000-8000-000000000000';
   const form = { _csrf: csrf(app).field };
+  const badLeaver = { ...form, employeeId: 'X', name: 'X', email: 'not-an-email', department: 'D', hireDate: '2020-01-01', lastDay: '2021-01-01', exitType: 'voluntary', locale: 'ja' };
 
   // [method, url, body, expected status for anonymous, manager, hr, admin]
   const matrix: Array<[string, string, Record<string, string> | null, [number, number, number, number]]> = [
@@ -29,6 +32,11 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['POST', '/staff/sign-out', form, [303, 303, 303, 303]],
     ['GET', '/staff/audit', null, [303, 403, 403, 200]],
     ['GET', '/staff/leavers', null, [303, 403, 200, 200]],
+    ['GET', '/staff/leavers/new', null, [303, 403, 200, 200]],
+    ['POST', '/staff/leavers', badLeaver, [401, 403, 400, 400]],
+    ['GET', `/staff/leavers/${leaverId}`, null, [303, 403, 200, 200]],
+    ['POST', `/staff/leavers/${leaverId}`, badLeaver, [401, 403, 400, 400]],
+    ['POST', `/staff/leavers/${missing}/delete`, form, [401, 403, 404, 404]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],
@@ -52,7 +60,7 @@ t.test('route matrix: every staff route × every role', async (t) => {
       if (!/^\/(staff|setup)/.test(path)) return [];
       return m[3]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
     });
-  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.replace(tokenId, ':p').replace('not-a-link', ':p')}`));
+  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p')}`));
   t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
   t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
 

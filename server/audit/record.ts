@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'user_created',
   'api_token_created',
   'api_token_revoked',
+  'leaver_created',
+  'leaver_updated',
+  'leaver_deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,7 +26,12 @@ export interface LeaverTable {
   exit_type: ExitType;
   locale: Locale;
   created_at: CreatedAt;
+  regrettable: boolean | null;
+  rehire_eligibility: RehireEligibility | null;
+  rehire_note: string | null;
 }
+
+export type RehireEligibility = 'eligible' | 'conditional' | 'not_eligible';
 
 export interface SurveyVersionTable {
   id: Generated<string>;

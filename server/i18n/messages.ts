@@ -1,3 +1,4 @@
+import { leaverMessages } from '../leavers/messages.ts';
 import { staffMessages } from '../staff/messages.ts';
 
 export const LOCALES = ['ja', 'en'] as const;
@@ -63,7 +64,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -125,7 +126,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;
