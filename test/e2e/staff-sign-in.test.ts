@@ -49,6 +49,16 @@ t.test('first run: the setup link creates an admin, who signs in and creates an 
   t.match(await page.textContent('tbody'), '試験 太郎');
   t.match(await page.textContent('tbody'), '送信待ち');
   await page.screenshot({ path: `${SHOTS}13-leavers-ja.png` });
+  await page.click('tbody >> text=試験 太郎');
+  await page.selectOption('select[name=rehireEligibility]', 'eligible');
+  await page.fill('input[name=email]', 'not an address');
+  await page.click('text=保存');
+  t.match(await page.textContent('.field-error'), '有効なメールアドレスを入力してください');
+  await page.fill('input[name=email]', 'w1@example.com');
+  await page.click('text=保存');
+  await page.waitForURL(/saved=1/);
+  t.match(await page.textContent('.alert.success'), '保存しました');
+  await page.screenshot({ path: `${SHOTS}15-leaver-form-ja.png`, fullPage: true });
 
   await page.click('nav >> text=監査ログ');
   t.match(await page.textContent('tbody'), 'API トークン作成');
