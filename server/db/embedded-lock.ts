@@ -13,7 +13,8 @@ export class EmbeddedDatabaseBusyError extends Error {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid is alive (EPERM: alive, but another user's). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

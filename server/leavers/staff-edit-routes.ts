@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
+import { CsrfField } from '../staff/csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { fieldErrors } from '../errors/validation-messages.ts';
@@ -10,13 +11,12 @@ import { deleteLeaver, updateLeaver } from './edit-leaver.ts';
 import { LeaverInput } from './leaver-input.ts';
 import { registerLeaver } from './register-leaver.ts';
 
-const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
 const HrFields = {
   regrettable: Type.Optional(Type.Enum(['', 'yes', 'no'])),
   rehireEligibility: Type.Optional(Type.Enum(['', 'eligible', 'conditional', 'not_eligible'])),
   rehireNote: Type.Optional(Type.String({ maxLength: 2000 })),
 };
-const LeaverForm = Type.Object({ ...LeaverInput.properties, ...HrFields, ...Csrf }, { additionalProperties: false });
+const LeaverForm = Type.Object({ ...LeaverInput.properties, ...HrFields, ...CsrfField }, { additionalProperties: false });
 type LeaverForm = Static<typeof LeaverForm>;
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -88,7 +88,7 @@ export const leaverEditRoutes: FastifyPluginAsync = async (fastify) => {
     }),
   );
 
-  app.post('/staff/leavers/:id/delete', { preHandler: hrOnly, schema: { params: IdParams, body: Type.Object(Csrf) } }, async (request, reply) => {
+  app.post('/staff/leavers/:id/delete', { preHandler: hrOnly, schema: { params: IdParams, body: Type.Object(CsrfField) } }, async (request, reply) => {
     await deleteLeaver(app.db, request.params.id);
     await recordAudit(app.db, { action: 'leaver_deleted', actor: request.staff, ip: request.ip, details: { leaverId: request.params.id } });
     return reply.redirect('/staff/leavers', 303);

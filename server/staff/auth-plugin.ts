@@ -4,10 +4,11 @@ import fp from 'fastify-plugin';
 import type { StaffRole } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newCsrfCookieValue } from './csrf.ts';
-import { loadSession } from './sessions.ts';
+import { createSession, loadSession } from './sessions.ts';
 import type { StaffUser } from './users.ts';
 
 export const SESSION_COOKIE = 'honne_session';
+const SESSION_COOKIE_SECONDS = 7 * 24 * 3600;
 const STAFF_PATHS = /^\/(staff|setup)(\/|\?|$)/;
 
 type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: a signed-in staff member (with one of `roles`, when given); else sign-in page, 401 or 403. */
     requireStaff(roles?: readonly StaffRole[]): PreHandler;
+    /** Opens a session for the user and hands its cookie to the browser. */
+    startSession(reply: FastifyReply, userId: string): Promise<void>;
     /** Cookie options for this installation (Secure when PUBLIC_URL is https). */
     cookieOptions(maxAgeSeconds?: number): { path: string; httpOnly: boolean; sameSite: 'lax'; secure: boolean; maxAge?: number };
   }
@@ -34,6 +37,9 @@ export const staffAuthPlugin = fp(
     const secure = app.config.publicUrl.startsWith('https:');
     app.decorate('cookieOptions', (maxAge?: number) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) }));
     app.decorateRequest('staff', null);
+    app.decorate('startSession', async (reply: FastifyReply, userId: string) => {
+      reply.setCookie(SESSION_COOKIE, await createSession(app.db, userId), app.cookieOptions(SESSION_COOKIE_SECONDS));
+    });
 
     app.addHook('onRequest', async (request) => {
       if (!STAFF_PATHS.test(request.url)) return;

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Type } from 'typebox';
 
 /**
  * Signed double-submit: the browser holds a random value in an HttpOnly, SameSite
@@ -7,6 +8,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 export const CSRF_COOKIE = 'honne_csrf';
 export const CSRF_FIELD = '_csrf';
+
+/** Spread into every staff form's body schema. */
+export const CsrfField = { [CSRF_FIELD]: Type.String({ maxLength: 200 }) };
 
 export const newCsrfCookieValue = () => randomBytes(32).toString('base64url');
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { CsrfField } from './csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { SESSION_COOKIE } from './auth-plugin.ts';
@@ -8,8 +9,6 @@ import { requestPasswordReset } from './password-reset.ts';
 import { endAllSessions, endSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 
-const SESSION_SECONDS = 7 * 24 * 3600;
-const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
 
 /** Only a path inside the workspace: never another site (no open redirect). */
 export const safeNext = (next: string | undefined) => (next && /^\/staff(\/|$|\?)/.test(next) ? next : '/staff');
@@ -27,7 +26,7 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         body: Type.Object(
-          { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 500 })), ...Csrf },
+          { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 500 })), ...CsrfField },
           { additionalProperties: false },
         ),
       },
@@ -35,10 +34,10 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const { email, password, next } = request.body;
       try {
-        const { token, user } = await signIn(app.db, { email, password, ip: request.ip });
+        const user = await signIn(app.db, { email, password, ip: request.ip });
         request.log.info({ staffId: user.id }, 'staff signed in');
         await recordAudit(app.db, { action: 'sign_in', actor: user, ip: request.ip });
-        reply.setCookie(SESSION_COOKIE, token, app.cookieOptions(SESSION_SECONDS));
+        await app.startSession(reply, user.id);
         return reply.redirect(safeNext(next), 303);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
@@ -51,14 +50,14 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  app.post('/staff/sign-out', { schema: { body: Type.Object(Csrf) } }, async (request, reply) => {
+  app.post('/staff/sign-out', { schema: { body: Type.Object(CsrfField) } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await endSession(app.db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/staff/sign-in', 303);
   });
 
-  app.post('/staff/sign-out-everywhere', { preHandler: app.requireStaff(), schema: { body: Type.Object(Csrf) } }, async (request, reply) => {
+  app.post('/staff/sign-out-everywhere', { preHandler: app.requireStaff(), schema: { body: Type.Object(CsrfField) } }, async (request, reply) => {
     const ended = await endAllSessions(app.db, request.staff!.id);
     request.log.info({ staffId: request.staff!.id, sessions: ended }, 'staff signed out everywhere');
     await recordAudit(app.db, { action: 'sign_out_everywhere', actor: request.staff, ip: request.ip, details: { sessions: ended } });
@@ -70,7 +69,7 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/forgot',
-    { schema: { body: Type.Object({ email: Type.String({ maxLength: 254 }), ...Csrf }, { additionalProperties: false }) } },
+    { schema: { body: Type.Object({ email: Type.String({ maxLength: 254 }), ...CsrfField }, { additionalProperties: false }) } },
     async (request, reply) => {
       await requestPasswordReset(app, request.body.email, request.locale, request.ip);
       return reply.view('staff/forgot', { title: request.t('staff.reset.title'), sent: true });

@@ -1,17 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { CsrfField } from './csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
-import { SESSION_COOKIE } from './auth-plugin.ts';
 import { findUsableLink, spendLink } from './one-time-links.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
-import { createSession } from './sessions.ts';
 import { adminExists, createStaffUser } from './users.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const Password = Type.String({ maxLength: 1024 });
-const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
 const invalidLink = () => new AppError({ code: 'link_invalid', status: 404, messageKey: 'staff.setup.invalid', titleKey: 'staff.setup.title' });
 
 /** The first administrator (from the link `npm start` prints) and set-a-password links. */
@@ -26,7 +24,7 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/setup/:token',
-    { schema: { params: TokenParams, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Password, ...Csrf }, { additionalProperties: false }) } },
+    { schema: { params: TokenParams, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Password, ...CsrfField }, { additionalProperties: false }) } },
     async (request, reply) => {
       const { email, password } = request.body;
       if (tooShort(password)) {
@@ -40,7 +38,7 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
         return admin;
       });
       request.log.info({ staffId: user.id }, 'first administrator created');
-      reply.setCookie(SESSION_COOKIE, await createSession(app.db, user.id), app.cookieOptions(7 * 24 * 3600));
+      await app.startSession(reply, user.id);
       return reply.redirect('/staff', 303);
     },
   );
@@ -52,7 +50,7 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/password/:token',
-    { schema: { params: TokenParams, body: Type.Object({ password: Password, ...Csrf }, { additionalProperties: false }) } },
+    { schema: { params: TokenParams, body: Type.Object({ password: Password, ...CsrfField }, { additionalProperties: false }) } },
     async (request, reply) => {
       const { password } = request.body;
       if (tooShort(password)) {
@@ -70,7 +68,7 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
         await recordAudit(trx, { action: 'password_set', actor: user, target: user.email, ip: request.ip });
       });
       request.log.info({ staffId: link.user_id }, 'staff password set');
-      reply.setCookie(SESSION_COOKIE, await createSession(app.db, link.user_id!), app.cookieOptions(7 * 24 * 3600));
+      await app.startSession(reply, link.user_id!);
       return reply.redirect('/staff', 303);
     },
   );

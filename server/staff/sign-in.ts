@@ -2,7 +2,6 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { verifyPassword } from './passwords.ts';
-import { createSession } from './sessions.ts';
 import { findStaffByEmail, type StaffUser } from './users.ts';
 
 /** After this many wrong passwords in a row an account is locked for LOCK_MINUTES. */
@@ -15,14 +14,14 @@ const THROTTLE_MINUTES = 15;
 const failed = () => new AppError({ code: 'sign_in_failed', status: 401, messageKey: 'staff.sign_in.failed' });
 
 /**
- * Checks the password and opens a session. Counts live in PostgreSQL, so the limits
+ * Checks the password (the caller opens the session). Counts live in PostgreSQL, so the limits
  * hold across every instance. A wrong password and an unknown address get the same
  * answer in the same time.
  */
 export async function signIn(
   db: Kysely<Database>,
   attempt: { email: string; password: string; ip: string },
-): Promise<{ token: string; user: StaffUser }> {
+): Promise<StaffUser> {
   const recent = await db
     .selectFrom('sign_in_failure')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -52,6 +51,5 @@ export async function signIn(
     throw failed();
   }
   await db.updateTable('staff_user').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', user!.id).execute();
-  const token = await createSession(db, user!.id);
-  return { token, user: { id: user!.id, email: user!.email, role: user!.role, locale: user!.locale } };
+  return { id: user!.id, email: user!.email, role: user!.role, locale: user!.locale };
 }

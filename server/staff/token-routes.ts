@@ -2,10 +2,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { CsrfField } from './csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 
-const Csrf = { _csrf: Type.String({ maxLength: 200 }) };
 
 /** API tokens, created and revoked by administrators; a new token is shown once. */
 export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
@@ -25,7 +25,7 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/tokens',
-    { preHandler: adminOnly, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...Csrf }, { additionalProperties: false }) } },
+    { preHandler: adminOnly, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...CsrfField }, { additionalProperties: false }) } },
     async (request, reply) => {
       const { id, token } = await createApiToken(app.db, request.body.name.trim());
       request.log.info({ staffId: request.staff!.id, apiTokenId: id }, 'api token created');
@@ -37,7 +37,7 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/tokens/:id/revoke',
-    { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(Csrf) } },
+    { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(CsrfField) } },
     async (request, reply) => {
       const revoked = await app.db
         .updateTable('api_token')

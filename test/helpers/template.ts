@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR } from '../../server/db/migrate.ts';
+export { isRunning } from '../../server/db/embedded-lock.ts';
 
 /**
  * Test databases are cloned from a migrated template. The template is named after the
@@ -29,15 +30,6 @@ export function ownerPid(name: string): number | undefined {
   const match = /^honne_t_(\d+)_|^honne_tpl_[0-9a-f]+_(\d+)$|^honne-test-template-[0-9a-f]+-(\d+)\.tar\.gz$/.exec(name);
   const pid = match ? Number(match[1] ?? match[2] ?? match[3]) : NaN;
   return Number.isInteger(pid) ? pid : undefined;
-}
-
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function databaseUrl(name: string): string {
