@@ -29,7 +29,7 @@ t.test('HR sees each leaver\'s invitation status, never the answers', async (t) 
     t.equal(res.statusCode, 200);
     return res.body;
   };
-  const statusOf = (body: string, name: string) => new RegExp(`<tr data-status="(\\w+)">\\s*<td>[^<]*</td>\\s*<td>${name}`).exec(body)?.[1];
+  const statusOf = (body: string, name: string) => new RegExp(`<tr data-status="(\\w+)">\\s*<td>[^<]*</td>\\s*<td><a href="/staff/leavers/[0-9a-f-]{36}">${name}</a>`).exec(body)?.[1];
   const all = await list();
   t.equal(statusOf(all, '予定 一郎'), 'sent', 'sent once the worker ran');
   t.equal(statusOf(all, 'Sent Person'), 'sent');
