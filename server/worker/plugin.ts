@@ -17,12 +17,12 @@ declare module 'fastify' {
   }
 }
 
+const WAKE_DELAY_MS = 200;
+
 /**
  * Background work, safe on every instance at once: each task claims its rows with
  * FOR UPDATE SKIP LOCKED, so no state lives in one process.
  */
-const WAKE_DELAY_MS = 200;
-
 export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
   async (app, { enabled, intervalMs = 5000 }) => {
     let timer: NodeJS.Timeout | undefined;
