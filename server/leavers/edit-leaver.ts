@@ -1,16 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, RehireEligibility } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import { AppError, conflict, invalid } from '../errors/app-error.ts';
 import { addDays } from '../shared/dates.ts';
 import { resolveDepartment } from './departments.ts';
-import { type LeaverInput, leaverInputProblems } from './leaver-input.ts';
+import { type HrFields, type LeaverInput, leaverInputProblems } from './leaver-input.ts';
 
-/** HR-only judgements: never shown to the leaver, never part of a report. */
-export interface HrFields {
-  regrettable: boolean | null;
-  rehireEligibility: RehireEligibility | null;
-  rehireNote: string | null;
-}
 
 const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
 

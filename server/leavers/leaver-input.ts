@@ -3,6 +3,7 @@ import Value from 'typebox/value';
 import { EXIT_TYPES } from '../answers/cohort.ts';
 import { type FieldProblem, invalid } from '../errors/app-error.ts';
 import { fieldErrors } from '../errors/validation-messages.ts';
+import type { RehireEligibility } from '../db/schema.ts';
 import type { Locale } from '../i18n/messages.ts';
 
 /** A leaver as HR's systems send it (API, CLI; later CSV). */
@@ -20,6 +21,13 @@ export const LeaverInput = Type.Object(
   { additionalProperties: false },
 );
 export type LeaverInput = Static<typeof LeaverInput>;
+
+/** HR-only judgements: never shown to the leaver, never part of a report. */
+export interface HrFields {
+  regrettable: boolean | null;
+  rehireEligibility: RehireEligibility | null;
+  rehireNote: string | null;
+}
 
 /** For callers outside HTTP (the CLI): the same schema, the same messages. */
 export function parseLeaverInput(value: unknown, locale: Locale): LeaverInput {

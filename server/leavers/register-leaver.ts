@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { conflict, invalid } from '../errors/app-error.ts';
 import { type InvitationContext, type IssuedInvitation, issueInvitation } from '../invitations/issue.ts';
 import { resolveDepartment } from './departments.ts';
-import { type LeaverInput, leaverInputProblems } from './leaver-input.ts';
+import { type HrFields, type LeaverInput, leaverInputProblems } from './leaver-input.ts';
 
 /** Whether this employee already has a leaver record whose survey is still open. */
 async function hasOpenLeaver(db: Kysely<Database>, employeeId: string): Promise<boolean> {
@@ -26,6 +26,7 @@ export async function registerLeaver(
   db: Kysely<Database>,
   ctx: InvitationContext & { survey: string },
   input: LeaverInput,
+  hr?: HrFields,
 ): Promise<{ id: string } & IssuedInvitation> {
   const problems = leaverInputProblems(input);
   if (problems.length > 0) throw invalid(problems);
@@ -47,6 +48,9 @@ export async function registerLeaver(
         last_day: input.lastDay,
         exit_type: input.exitType,
         locale: input.locale,
+        regrettable: hr?.regrettable ?? null,
+        rehire_eligibility: hr?.rehireEligibility ?? null,
+        rehire_note: hr?.rehireNote ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

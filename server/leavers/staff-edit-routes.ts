@@ -56,8 +56,7 @@ export const leaverEditRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/staff/leavers', { preHandler: hrOnly, attachValidation: true, schema: { body: LeaverForm } }, async (request, reply) =>
     withFormErrors(request, reply, request.body, async () => {
-      const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, leaverInput(request.body));
-      await updateLeaver(app.db, id, leaverInput(request.body), hrFields(request.body), app.config.inviteExpiryDays);
+      const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, leaverInput(request.body), hrFields(request.body));
       await recordAudit(app.db, { action: 'leaver_created', actor: request.staff, target: request.body.employeeId, ip: request.ip, details: { leaverId: id } });
       app.worker.wake();
       return reply.redirect(`/staff/leavers/${id}?saved=1`, 303);
