@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { containsPattern } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 import type { AuditAction } from './record.ts';
 
@@ -23,7 +24,7 @@ export async function listAuditEvents(db: Kysely<Database>, filter: AuditFilter)
     .orderBy('id', 'desc')
     .limit(PAGE_SIZE + 1);
   if (filter.action) query = query.where('action', '=', filter.action);
-  if (filter.actor) query = query.where('actor_label', 'ilike', `%${filter.actor.replace(/[\\%_]/g, '\\$&')}%`);
+  if (filter.actor) query = query.where('actor_label', 'ilike', containsPattern(filter.actor));
   if (filter.from) query = query.where('at', '>=', sql<Date>`${filter.from}::date`);
   if (filter.to) query = query.where('at', '<', sql<Date>`${filter.to}::date + 1`);
   if (filter.before) query = query.where('id', '<', filter.before);

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { containsPattern } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 
 export const INVITATION_STATUSES = ['scheduled', 'sent', 'opened', 'completed', 'expired', 'failing'] as const;
@@ -30,7 +31,7 @@ const STATUS = sql<InvitationStatus>`CASE
   ELSE 'scheduled' END`;
 
 export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
-  const escaped = filter.q?.trim().replace(/[\\%_]/g, '\\$&');
+  const pattern = filter.q?.trim() ? containsPattern(filter.q.trim()) : undefined;
   const base = db
     .selectFrom('leaver')
     .innerJoin('department', 'department.id', 'leaver.department_id')
@@ -53,8 +54,8 @@ export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
       sql<string | null>`inv.created_at::date::text`.as('invited_on'),
       STATUS.as('status'),
     ])
-    .$if(Boolean(escaped), (q) =>
-      q.where((eb) => eb.or(['leaver.name', 'leaver.email', 'leaver.employee_id'].map((column) => eb(eb.ref(column as 'leaver.name'), 'ilike', `%${escaped}%`)))),
+    .$if(pattern !== undefined, (q) =>
+      q.where((eb) => eb.or(['leaver.name', 'leaver.email', 'leaver.employee_id'].map((column) => eb(eb.ref(column as 'leaver.name'), 'ilike', pattern!)))),
     )
     .$if(Boolean(filter.departmentId), (q) => q.where('leaver.department_id', '=', filter.departmentId!))
     .$if(Boolean(filter.lastDayFrom), (q) => q.where('leaver.last_day', '>=', filter.lastDayFrom!))
