@@ -77,7 +77,7 @@ const COMMANDS: Record<string, Command> = {
       },
       cliLocale,
     );
-    const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, input);
+    const { id } = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, input);
     await app.worker.runOnce();
     return id;
   },

@@ -11,7 +11,13 @@ import type { Database } from './db/schema.ts';
 import { errorHandlerPlugin } from './errors/handler.ts';
 import { i18nPlugin } from './i18n/plugin.ts';
 import { leaverRoutes } from './leavers/routes.ts';
+import { departmentRoutes } from './departments/routes.ts';
+import { invitationStaffRoutes } from './invitations/staff-routes.ts';
+import { leaverImportApiRoutes } from './leavers/import/api-routes.ts';
+import { leaverImportStaffRoutes } from './leavers/import/staff-routes.ts';
 import { leaverEditRoutes } from './leavers/staff-edit-routes.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import { openApiPlugin } from './site/openapi.ts';
 import { leaverStaffRoutes } from './leavers/staff-routes.ts';
 import { createLogger } from './logging.ts';
 import { mailPlugin } from './mail/plugin.ts';
@@ -58,6 +64,8 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(staffAuthPlugin);
   await app.register(workerPlugin, { enabled: options.worker ?? false });
 
+  // Before the routes: it collects their schemas as they are added.
+  await app.register(openApiPlugin);
   await app.register(siteRoutes);
   await app.register(leaverRoutes);
   await app.register(respondentRoutes);
@@ -67,5 +75,10 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(auditRoutes);
   await app.register(leaverStaffRoutes);
   await app.register(leaverEditRoutes);
+  await app.register(invitationStaffRoutes);
+  await app.register(leaverImportStaffRoutes);
+  await app.register(leaverImportApiRoutes);
+  await app.register(settingsRoutes);
+  await app.register(departmentRoutes);
   return app;
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
-import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
+import { expireInvitation, invitedLeaver, validAnswers } from './helpers/fixtures.ts';
 import { staffCookie } from './helpers/staff.ts';
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
@@ -14,7 +14,8 @@ t.test('HR sees each leaver\'s invitation status, never the answers', async (t) 
   const sent = await invitedLeaver(app, { name: 'Sent Person', department: '開発部' });
   const opened = await invitedLeaver(app, { name: 'Opened Person', department: '開発部' });
   const completed = await invitedLeaver(app, { name: 'Done Person', department: '開発部', lastDay: '2098-06-30' });
-  await invitedLeaver(app, { name: 'Old Person', department: '営業部', hireDate: '2010-04-01', lastDay: '2020-03-31' });
+  const old = await invitedLeaver(app, { name: 'Old Person', department: '営業部', hireDate: '2010-04-01', lastDay: '2020-03-31' });
+  await expireInvitation(app, old.invitationId);
   await app.worker.runOnce();
   const failing = await invitedLeaver(app, { name: 'Bad Address', department: '営業部' });
   mail.failNext(1);

@@ -9,6 +9,9 @@ import { buildTestApp, logCapture, memoryTransport, testConfig } from './helpers
 import { testDatabase } from './helpers/database.ts';
 import { invitedLeaver } from './helpers/fixtures.ts';
 import { smtpPeer, textPart } from './helpers/smtp-peer.ts';
+import { invitationContext } from '../server/invitations/context.ts';
+import { resendInvitation } from '../server/invitations/resend.ts';
+import { listLeavers } from '../server/leavers/list-leavers.ts';
 
 const makeDue = (db: Awaited<ReturnType<typeof buildTestApp>>['app']['db']) =>
   db.updateTable('mail_outbox').set({ next_attempt_at: sql<Date>`now()` }).where('sent_at', 'is', null).execute();
@@ -95,6 +98,37 @@ t.test('through a real SMTP server that refuses for a while, every mail arrives 
   t.same([...links].sort(), [...tokens].sort(), 'each link arrived exactly once');
   const pending = await real.db.selectFrom('mail_outbox').selectAll().where('sent_at', 'is', null).execute();
   t.equal(pending.length, 0);
+});
+
+t.test('a mailbox that does not exist (550): bounced, not retried, shown to HR; a resend tries again', async (t) => {
+  const peer = await smtpPeer(t);
+  const database = await testDatabase(t);
+  const real = await buildApp(testConfig(t, { SMTP_URL: peer.url, MAIL_FROM: 'Honne <noreply@honne.test>' }), { db: database.db, logger: createLogger('silent') });
+  await real.ready();
+  t.teardown(() => real.close());
+  peer.unknownMailboxes.add('gone@example.com');
+  const gone = await invitedLeaver(real, { email: 'gone@example.com' });
+  await invitedLeaver(real, { employeeId: 'OK', email: 'ok@example.com' });
+  await real.worker.runOnce();
+  await peer.waitFor(1);
+  t.match(peer.received[0]!.raw, /From: Honne <noreply@honne.test>/, 'sent from MAIL_FROM under the sender name');
+
+  const invitation = await real.db.selectFrom('invitation').selectAll().where('id', '=', gone.invitationId).executeTakeFirstOrThrow();
+  t.ok(invitation.bounced_at, 'the invitation is marked bounced');
+  const outbox = await real.db.selectFrom('mail_outbox').selectAll().where('invitation_id', '=', gone.invitationId).executeTakeFirstOrThrow();
+  t.match(outbox, { sent_at: null, sealed: null, attempts: 1, last_error: /550/ });
+  t.ok(outbox.gave_up_at);
+  await makeDue(real.db);
+  await real.worker.runOnce();
+  t.equal((await real.db.selectFrom('mail_outbox').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow()).attempts, 1, 'never retried');
+  const list = await listLeavers(real.db, { page: 1, status: 'bounced' });
+  t.same(list.leavers.map((l) => l.id), [gone.id], 'HR sees it as bounced');
+
+  peer.unknownMailboxes.clear();
+  await resendInvitation(real.db, await invitationContext(real), gone.id, 'exit-interview');
+  await real.worker.runOnce();
+  await peer.waitFor(2);
+  t.equal((await listLeavers(real.db, { page: 1, status: 'bounced' })).total, 0, 'after a resend it is no longer bounced');
 });
 
 t.test('several instances deliver each mail once (FOR UPDATE SKIP LOCKED)', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { buildTestApp } from './helpers/app.ts';
-import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
+import { expireInvitation, invitedLeaver, validAnswers } from './helpers/fixtures.ts';
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
 
@@ -37,6 +37,7 @@ t.test('unknown, expired and completed links each get their page, in the user\'s
   t.match((await app.inject({ url: '/s/not-a-real-token' })).body, /リンクが見つかりません/);
 
   const expired = await invitedLeaver(app, { lastDay: '2020-01-31', hireDate: '2015-04-01' });
+  await expireInvitation(app, expired.invitationId);
   const gone = await app.inject({ url: `/s/${expired.token}` });
   t.equal(gone.statusCode, 410);
   t.match(gone.body, /回答期限が過ぎました/);

@@ -18,6 +18,7 @@ t.test('route matrix: every staff route × every role', async (t) => {
   const { id: leaverId } = await invitedLeaver(app);
   const missing = '00000000-0000-4000-8000-000000000000';
   const form = { _csrf: csrf(app).field };
+  const settings = { ...form, senderName: '', inviteTiming: 'on_create', inviteDaysBefore: '', reminderDays: '3, 7', expiryDays: '30', retentionDays: '180' };
   const badLeaver = { ...form, employeeId: 'X', name: 'X', email: 'not-an-email', department: 'D', hireDate: '2020-01-01', lastDay: '2021-01-01', exitType: 'voluntary', locale: 'ja' };
 
   // [method, url, body, expected status for anonymous, manager, hr, admin]
@@ -37,6 +38,19 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['GET', `/staff/leavers/${leaverId}`, null, [303, 403, 200, 200]],
     ['POST', `/staff/leavers/${leaverId}`, badLeaver, [401, 403, 400, 400]],
     ['POST', `/staff/leavers/${missing}/delete`, form, [401, 403, 404, 404]],
+    ['GET', '/staff/leavers/import', null, [303, 403, 200, 200]],
+    ['POST', '/staff/leavers/import', form, [401, 403, 400, 400]],
+    ['POST', `/staff/leavers/import/${missing}`, form, [401, 403, 410, 410]],
+    ['POST', `/staff/leavers/${missing}/resend`, form, [401, 403, 404, 404]],
+    ['POST', `/staff/leavers/${missing}/new-link`, form, [401, 403, 404, 404]],
+    ['GET', '/staff/settings', null, [303, 403, 403, 200]],
+    ['POST', '/staff/settings', { ...settings, expiryDays: 'x' }, [401, 403, 403, 400]],
+    ['POST', '/staff/settings/preview', { ...settings, preview: 'invitation_en' }, [401, 403, 403, 200]],
+    ['GET', '/staff/departments', null, [303, 403, 200, 200]],
+    ['POST', '/staff/departments', { ...form, name: 'Matrix', parentId: '' }, [401, 403, 303, 409]],
+    ['POST', `/staff/departments/${missing}`, { ...form, name: 'Matrix 2', parentId: '' }, [401, 403, 404, 404]],
+    ['POST', `/staff/departments/${missing}/delete`, form, [401, 403, 404, 404]],
+    ['POST', `/staff/departments/${missing}/managers`, form, [401, 403, 404, 404]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],

@@ -16,6 +16,16 @@ export const AUDIT_ACTIONS = [
   'leaver_created',
   'leaver_updated',
   'leaver_deleted',
+  'leavers_imported',
+  'leaver_viewed_by_api',
+  'invitation_resent',
+  'invitation_new_link',
+  'settings_changed',
+  'retention_purge',
+  'department_created',
+  'department_updated',
+  'department_deleted',
+  'user_updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,7 +38,7 @@ export interface AuditEntry {
   target?: string;
   ip?: string;
   /** Ids and codes only: never answers, passwords or tokens. */
-  details?: Record<string, string | number | boolean>;
+  details?: Record<string, string | number | boolean | string[]>;
 }
 
 /** Writes one audit event, in the caller's transaction when it has one. */

@@ -8,6 +8,8 @@ export interface Keys {
   outbox: Buffer;
   /** Salt for the per-link draft keys: a draft needs the link *and* this installation. */
   draftSalt: Buffer;
+  /** Seals an uploaded CSV while HR looks at its preview. */
+  stagedImport: Buffer;
   /** Binds a form's CSRF field to the browser's CSRF cookie. */
   csrf: Buffer;
 }
@@ -17,6 +19,7 @@ export function deriveKeys(secret: string): Keys {
     answerPool: deriveKey(secret, 'answer-pool'),
     outbox: deriveKey(secret, 'mail-outbox'),
     draftSalt: deriveKey(secret, 'draft-salt'),
+    stagedImport: deriveKey(secret, 'staged-import'),
     csrf: deriveKey(secret, 'csrf'),
   };
 }

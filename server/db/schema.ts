@@ -17,9 +17,10 @@ export interface DepartmentTable {
 
 export interface LeaverTable {
   id: Generated<string>;
-  employee_id: string;
-  name: string;
-  email: string;
+  /** NULL once erased by the retention purge (with name and email). */
+  employee_id: string | null;
+  name: string | null;
+  email: string | null;
   department_id: string;
   hire_date: DateOnly;
   last_day: DateOnly;
@@ -29,6 +30,9 @@ export interface LeaverTable {
   regrettable: boolean | null;
   rehire_eligibility: RehireEligibility | null;
   rehire_note: string | null;
+  /** The day the invitation goes out, while it is scheduled; NULL once issued. */
+  invite_on: DateOnly | null;
+  erased_at: Date | null;
 }
 
 export type RehireEligibility = 'eligible' | 'conditional' | 'not_eligible';
@@ -50,6 +54,12 @@ export interface InvitationTable {
   opened_on: DateOnly | null;
   completed_on: DateOnly | null;
   created_at: CreatedAt;
+  /** The link sealed with the outbox key, for reminders and resends; NULL once closed. */
+  sealed_token: Buffer | null;
+  reminders_sent: Generated<number>;
+  bounced_at: Date | null;
+  /** Expiry processed: link wiped, draft gone. */
+  closed_at: Date | null;
 }
 
 export interface DraftTable {
@@ -93,6 +103,8 @@ export interface MailOutboxTable {
   sent_at: Date | null;
   last_error: string | null;
   created_at: CreatedAt;
+  /** Refused for good (5xx): not retried. */
+  gave_up_at: Date | null;
 }
 
 export type StaffRole = 'admin' | 'hr' | 'manager';
@@ -145,6 +157,31 @@ export interface AuditEventTable {
   details: ColumnType<Record<string, unknown>, RawBuilder<string> | undefined, never>;
 }
 
+export interface MailTemplate {
+  subject: string;
+  body: string;
+}
+
+export interface OrgSettingsTable {
+  id: Generated<boolean>;
+  sender_name: string | null;
+  /** NULL: invite when the leaver is registered. */
+  invite_days_before: number | null;
+  reminder_days: ColumnType<number[], RawBuilder<string>, RawBuilder<string>>;
+  expiry_days: number;
+  retention_days: number;
+  mail_templates: ColumnType<Partial<Record<Locale, MailTemplate>>, RawBuilder<string>, RawBuilder<string>>;
+  updated_at: Generated<Date>;
+}
+
+export interface LeaverImportTable {
+  id: Generated<string>;
+  staff_id: string;
+  file_name: string;
+  sealed: Buffer;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   department: DepartmentTable;
   leaver: LeaverTable;
@@ -161,6 +198,8 @@ export interface Database {
   sign_in_failure: SignInFailureTable;
   one_time_link: OneTimeLinkTable;
   audit_event: AuditEventTable;
+  org_settings: OrgSettingsTable;
+  leaver_import: LeaverImportTable;
 }
 
 export type Leaver = Selectable<LeaverTable>;

@@ -1,3 +1,6 @@
+import { invitationMessages } from '../invitations/messages.ts';
+import { departmentMessages } from '../departments/messages.ts';
+import { importMessages } from '../leavers/import/messages.ts';
 import { leaverMessages } from '../leavers/messages.ts';
 import { staffMessages } from '../staff/messages.ts';
 
@@ -50,6 +53,8 @@ const coreJa = {
   'mail.invitation.cta': 'アンケートに回答する',
   'mail.invitation.expiry': '回答期限: {date}',
   'mail.invitation.personal': 'このリンクはあなた専用です。他の方に転送しないでください。',
+  'mail.reminder.subject': '【{company}】退職者アンケートのご案内(再送)',
+  'mail.reminder.body': '先日お送りした退職者アンケートへのご回答がまだのようでしたので、改めてご案内いたします。所要時間は10分ほどで、途中で保存して後から再開することもできます。すでにご回答済みの場合は、本メールは破棄してください。',
   'validation.required': '入力してください。',
   'validation.format': '形式が正しくありません。',
   'validation.enum': '次のいずれかを指定してください: {allowed}',
@@ -64,7 +69,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -112,6 +117,8 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'mail.invitation.cta': 'Answer the survey',
   'mail.invitation.expiry': 'Please answer by {date}.',
   'mail.invitation.personal': 'This link is personal: please do not forward it.',
+  'mail.reminder.subject': '{company}: a reminder about your exit interview',
+  'mail.reminder.body': 'A short reminder: your exit interview is still waiting for you. It takes about 10 minutes, and you can stop and continue later. If you have already answered, please ignore this mail.',
   'validation.required': 'This is required.',
   'validation.format': 'The format is not valid.',
   'validation.enum': 'Must be one of: {allowed}',
@@ -126,7 +133,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

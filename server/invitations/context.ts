@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { loadSettings } from '../settings/settings.ts';
 import type { InvitationContext } from './issue.ts';
 
-export function invitationContext(app: FastifyInstance): InvitationContext {
+/** What issuing and mailing links needs, with the organisation's current settings. */
+export async function invitationContext(app: FastifyInstance): Promise<InvitationContext> {
+  const settings = await loadSettings(app.db);
   return {
     publicUrl: app.config.publicUrl,
-    orgName: app.config.orgName,
-    expiryDays: app.config.inviteExpiryDays,
+    company: settings.senderName ?? app.config.orgName,
+    settings,
     outboxKey: app.keys.outbox,
     render: app.mail.render,
   };

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { containsPattern } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 
-export const INVITATION_STATUSES = ['scheduled', 'sent', 'opened', 'completed', 'expired', 'failing'] as const;
+export const INVITATION_STATUSES = ['scheduled', 'sent', 'opened', 'completed', 'expired', 'bounced', 'failing'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export interface LeaverFilter {
@@ -19,12 +19,14 @@ export const LEAVERS_PAGE_SIZE = 50;
 
 /**
  * The status HR sees: *whether* someone answered, never *what*. From the newest
- * invitation and its mail: completed, expired, opened, sent, failing (the mail keeps
- * being refused) or scheduled (not sent yet).
+ * invitation and its mail: completed, expired, bounced (refused for good), opened,
+ * sent, failing (refused for now, being retried) or scheduled (not sent yet).
  */
-const STATUS = sql<InvitationStatus>`CASE
+export const STATUS = sql<InvitationStatus>`CASE
+  WHEN inv.id IS NULL THEN 'scheduled'
   WHEN inv.completed_on IS NOT NULL THEN 'completed'
   WHEN inv.expires_on < current_date THEN 'expired'
+  WHEN inv.bounced_at IS NOT NULL THEN 'bounced'
   WHEN inv.opened_on IS NOT NULL THEN 'opened'
   WHEN mail.sent_at IS NOT NULL THEN 'sent'
   WHEN mail.last_error IS NOT NULL THEN 'failing'

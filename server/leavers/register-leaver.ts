@@ -1,42 +1,58 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { conflict, invalid } from '../errors/app-error.ts';
-import { type InvitationContext, type IssuedInvitation, issueInvitation } from '../invitations/issue.ts';
+import { type InvitationContext, type IssuedInvitation, issueInvitation, scheduledInviteDay } from '../invitations/issue.ts';
 import { resolveDepartment } from './departments.ts';
+import { lockEmployeeIds } from './employee-lock.ts';
 import { type HrFields, type LeaverInput, leaverInputProblems } from './leaver-input.ts';
 
-/** Whether this employee already has a leaver record whose survey is still open. */
-async function hasOpenLeaver(db: Kysely<Database>, employeeId: string): Promise<boolean> {
+/** Whether this employee already has a leaver record still scheduled or with a survey still open. */
+export async function hasOpenLeaver(db: Kysely<Database>, employeeId: string, except?: string): Promise<boolean> {
   const row = await db
     .selectFrom('leaver')
-    .innerJoin('invitation', 'invitation.leaver_id', 'leaver.id')
     .select('leaver.id')
     .where('leaver.employee_id', '=', employeeId)
-    .where('invitation.completed_on', 'is', null)
-    .where('invitation.expires_on', '>=', sql<string>`current_date`)
+    .$if(except !== undefined, (q) => q.where('leaver.id', '!=', except!))
+    .where((eb) =>
+      eb.or([
+        eb('leaver.invite_on', 'is not', null),
+        eb.exists(
+          eb
+            .selectFrom('invitation')
+            .select('invitation.id')
+            .whereRef('invitation.leaver_id', '=', 'leaver.id')
+            .where('invitation.completed_on', 'is', null)
+            .where('invitation.expires_on', '>=', sql<string>`current_date`),
+        ),
+      ]),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }
 
+export type Registered = { id: string; /** Set when the settings put the invitation off until this day. */ scheduledFor?: string } & Partial<IssuedInvitation>;
+
 /**
  * Registers a leaver and issues their invitation in one transaction: the record,
- * the link and the queued mail exist together or not at all.
+ * the link and the queued mail exist together or not at all. When the settings
+ * invite N days before the last day and that day is still ahead, the leaver is
+ * scheduled instead and the worker invites them on the day.
  */
 export async function registerLeaver(
   db: Kysely<Database>,
   ctx: InvitationContext & { survey: string },
   input: LeaverInput,
   hr?: HrFields,
-): Promise<{ id: string } & IssuedInvitation> {
+): Promise<Registered> {
   const problems = leaverInputProblems(input);
   if (problems.length > 0) throw invalid(problems);
   return db.transaction().execute(async (trx) => {
-    // Serialises registrations of one employee id across instances, so the check below holds.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`leaver:${input.employeeId}`}, 0))`.execute(trx);
+    await lockEmployeeIds(trx, [input.employeeId]);
     if (await hasOpenLeaver(trx, input.employeeId)) {
       throw conflict('error.leaver_exists', { employeeId: input.employeeId });
     }
     const departmentId = await resolveDepartment(trx, input.department);
+    const inviteOn = scheduledInviteDay(ctx.settings, input.lastDay);
     const { id } = await trx
       .insertInto('leaver')
       .values({
@@ -51,9 +67,11 @@ export async function registerLeaver(
         regrettable: hr?.regrettable ?? null,
         rehire_eligibility: hr?.rehireEligibility ?? null,
         rehire_note: hr?.rehireNote ?? null,
+        invite_on: inviteOn ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (inviteOn) return { id, scheduledFor: inviteOn };
     const invitation = await issueInvitation(
       trx,
       ctx,

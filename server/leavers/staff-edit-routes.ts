@@ -8,8 +8,10 @@ import { fieldErrors } from '../errors/validation-messages.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { deleteLeaver, updateLeaver } from './edit-leaver.ts';
+import { findLeaver } from './find-leaver.ts';
 import { LeaverInput } from './leaver-input.ts';
 import { registerLeaver } from './register-leaver.ts';
+import { loadSettings } from '../settings/settings.ts';
 
 const HrFields = {
   regrettable: Type.Optional(Type.Enum(['', 'yes', 'no'])),
@@ -34,7 +36,7 @@ export const leaverEditRoutes: FastifyPluginAsync = async (fastify) => {
   const hrOnly = app.requireStaff(['admin', 'hr']);
 
   const form = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200) =>
-    reply.code(status).view('staff/leaver-form', { title: request.t(values.id ? 'leavers.edit' : 'leavers.new'), values, errors, saved: false });
+    reply.code(status).view('staff/leaver-form', { title: request.t(values.id ? 'leavers.edit' : 'leavers.new'), values, errors, saved: false, invitation: null, done: null });
 
   /** Validation and domain errors become messages on the form; anything else goes to the error handler. */
   const withFormErrors = async (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, action: () => Promise<unknown>) => {
@@ -56,32 +58,26 @@ export const leaverEditRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/staff/leavers', { preHandler: hrOnly, attachValidation: true, schema: { body: LeaverForm } }, async (request, reply) =>
     withFormErrors(request, reply, request.body, async () => {
-      const { id } = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, leaverInput(request.body), hrFields(request.body));
+      const { id } = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, leaverInput(request.body), hrFields(request.body));
       await recordAudit(app.db, { action: 'leaver_created', actor: request.staff, target: request.body.employeeId, ip: request.ip, details: { leaverId: id } });
       app.worker.wake();
       return reply.redirect(`/staff/leavers/${id}?saved=1`, 303);
     }),
   );
 
-  app.get('/staff/leavers/:id', { preHandler: hrOnly, schema: { params: IdParams, querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    const row = await app.db
-      .selectFrom('leaver')
-      .innerJoin('department', 'department.id', 'leaver.department_id')
-      .selectAll('leaver')
-      .select('department.name as department')
-      .where('leaver.id', '=', request.params.id)
-      .executeTakeFirst();
-    if (!row) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
+  app.get('/staff/leavers/:id', { preHandler: hrOnly, schema: { params: IdParams, querystring: Type.Object({ saved: Type.Optional(Type.String()), done: Type.Optional(Type.Enum(['issued', 'resent', 'new_link'])), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const row = await findLeaver(app.db, request.params.id);
     const values = {
       id: row.id, employeeId: row.employee_id, name: row.name, email: row.email, department: row.department, hireDate: row.hire_date, lastDay: row.last_day,
       exitType: row.exit_type, locale: row.locale, regrettable: row.regrettable === null ? '' : row.regrettable ? 'yes' : 'no', rehireEligibility: row.rehire_eligibility ?? '', rehireNote: row.rehire_note ?? '',
     };
-    return reply.view('staff/leaver-form', { title: request.t('leavers.edit'), values, errors: {}, saved: request.query.saved === '1' });
+    const invitation = { status: row.status, scheduledFor: row.invite_on, expiresOn: row.expires_on, remindersSent: Number(row.reminders_sent), erased: row.erased_at !== null };
+    return reply.view('staff/leaver-form', { title: request.t('leavers.edit'), values, errors: {}, saved: request.query.saved === '1', invitation, done: request.query.done ?? null });
   });
 
   app.post('/staff/leavers/:id', { preHandler: hrOnly, attachValidation: true, schema: { params: IdParams, body: LeaverForm } }, async (request, reply) =>
     withFormErrors(request, reply, { ...request.body, id: request.params.id }, async () => {
-      await updateLeaver(app.db, request.params.id, leaverInput(request.body), hrFields(request.body), app.config.inviteExpiryDays);
+      await updateLeaver(app.db, request.params.id, leaverInput(request.body), hrFields(request.body), await loadSettings(app.db));
       await recordAudit(app.db, { action: 'leaver_updated', actor: request.staff, target: request.body.employeeId, ip: request.ip, details: { leaverId: request.params.id } });
       return reply.redirect(`/staff/leavers/${request.params.id}?saved=1`, 303);
     }),

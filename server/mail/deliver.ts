@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/schema.ts';
-import { claimDueMails, markFailed, markSent } from './outbox.ts';
-import type { MailTransport } from './transport.ts';
+import { claimDueMails, markFailed, markGaveUp, markSent } from './outbox.ts';
+import { isPermanentFailure, type MailTransport } from './transport.ts';
 
 /** Sends what is due, batch by batch, until nothing is; returns how many went out. */
 export async function deliverDueMail(
@@ -25,6 +25,11 @@ export async function deliverDueMail(
         log.info({ mailId: mail.id, kind: mail.kind, where }, 'mail sent');
       } catch (error) {
         const reason = (error as Error).message;
+        if (isPermanentFailure(error)) {
+          await markGaveUp(db, mail.id, reason);
+          log.warn({ mailId: mail.id, kind: mail.kind, reason }, 'mail refused for good; not retried');
+          continue;
+        }
         await markFailed(db, mail.id, mail.attempts, reason);
         log.warn({ mailId: mail.id, kind: mail.kind, attempts: mail.attempts, reason }, 'mail not sent; will retry');
       }

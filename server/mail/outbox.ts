@@ -7,6 +7,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** The organisation's sender name; the address is always MAIL_FROM's. */
+  fromName?: string;
 }
 
 export interface QueuedMail {
@@ -16,18 +18,23 @@ export interface QueuedMail {
   message: MailMessage;
 }
 
-/** Queues a mail in the caller's transaction, so it exists exactly when the action that caused it does. */
-export async function enqueueMail(
-  db: Kysely<Database>,
-  key: Buffer,
-  mail: { kind: string; invitationId?: string; message: MailMessage },
-): Promise<string> {
+export interface OutgoingMail {
+  kind: string;
+  invitationId?: string;
+  message: MailMessage;
+}
+
+/** The outbox row for a mail: the message sealed, bound to the row's id. */
+export function outboxRow(key: Buffer, mail: OutgoingMail) {
   const id = crypto.randomUUID();
-  await db
-    .insertInto('mail_outbox')
-    .values({ id, kind: mail.kind, invitation_id: mail.invitationId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) })
-    .execute();
-  return id;
+  return { id, kind: mail.kind, invitation_id: mail.invitationId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) };
+}
+
+/** Queues a mail in the caller's transaction, so it exists exactly when the action that caused it does. */
+export async function enqueueMail(db: Kysely<Database>, key: Buffer, mail: OutgoingMail): Promise<string> {
+  const row = outboxRow(key, mail);
+  await db.insertInto('mail_outbox').values(row).execute();
+  return row.id;
 }
 
 const LEASE = '5 minutes';
@@ -42,7 +49,7 @@ export async function claimDueMails(db: Kysely<Database>, key: Buffer, limit: nu
     UPDATE mail_outbox SET locked_until = now() + ${LEASE}::interval, attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM mail_outbox
-      WHERE sent_at IS NULL AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+      WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
       ORDER BY next_attempt_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
@@ -64,7 +71,7 @@ export async function markSent(db: Kysely<Database>, id: string): Promise<void> 
     .execute();
 }
 
-/** Exponential backoff from 30 s, capped at 6 h; a mail is retried until it goes, never dropped. */
+/** Exponential backoff from 30 s, capped at 6 h; a mail refused for a while (4xx, or no answer) is retried until it goes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(30 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
 }
@@ -79,4 +86,17 @@ export async function markFailed(db: Kysely<Database>, id: string, attempts: num
     })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Refused for good (5xx): not retried, the sealed message is wiped, and the
+ * invitation it carried is marked bounced so that HR can correct the address.
+ */
+export async function markGaveUp(db: Kysely<Database>, id: string, error: string): Promise<void> {
+  await sql`
+    WITH mail AS (
+      UPDATE mail_outbox SET gave_up_at = now(), sealed = NULL, locked_until = NULL, last_error = ${error.slice(0, 500)}
+      WHERE id = ${id}
+      RETURNING invitation_id)
+    UPDATE invitation SET bounced_at = now() WHERE id IN (SELECT invitation_id FROM mail)`.execute(db);
 }

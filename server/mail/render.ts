@@ -1,13 +1,35 @@
 import { Eta } from 'eta';
+import type { MailTemplate } from '../db/schema.ts';
 import { type Locale, type MessageKey, type Params, translate } from '../i18n/messages.ts';
+import type { MailKind } from '../settings/settings.ts';
 import type { MailMessage } from './outbox.ts';
 
+export interface SurveyMailParams {
+  locale: Locale;
+  name: string;
+  link: string;
+  expiresOn: string;
+  company: string;
+}
+
 export interface MailRenderer {
-  invitation(to: string, params: { locale: Locale; name: string; link: string; expiresOn: string; company: string }): MailMessage;
+  /** An invitation or reminder: the organisation's own template when it has one, else Honne's text. */
+  survey(kind: MailKind, to: string, params: SurveyMailParams, custom?: MailTemplate): MailMessage;
   passwordReset(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
 }
 
-/** Each mail is views/mail/<name>-html.eta and <name>-text.eta; HTML is escaped, text is not. */
+export const TEMPLATE_PLACEHOLDERS = ['name', 'link', 'expiresOn', 'company'] as const;
+
+/** Replaces {name}, {link}, {expiresOn} and {company}; anything else in braces stays as written. */
+export function fillTemplate(text: string, params: SurveyMailParams): string {
+  return text.replace(/\{(name|link|expiresOn|company)\}/g, (_match, key: (typeof TEMPLATE_PLACEHOLDERS)[number]) => params[key]);
+}
+
+/**
+ * Each mail is views/mail/<name>-html.eta and <name>-text.eta; HTML is escaped, text
+ * is not. A custom template is plain text: its HTML twin is the same paragraphs,
+ * escaped, with the link made clickable.
+ */
 export function mailRenderer(viewsDir: string): MailRenderer {
   const html = new Eta({ views: viewsDir, cache: true });
   const text = new Eta({ views: viewsDir, cache: true, autoEscape: false });
@@ -20,8 +42,19 @@ export function mailRenderer(viewsDir: string): MailRenderer {
       text: text.render(`mail/${name}-text`, it),
     };
   };
+  const custom = (to: string, params: SurveyMailParams, template: MailTemplate): MailMessage => {
+    const body = fillTemplate(template.body, params);
+    const paragraphs = body.split(/\r?\n\s*\r?\n/).map((paragraph) => paragraph.split(params.link));
+    return {
+      to,
+      subject: fillTemplate(template.subject, params).replace(/\s+/g, ' ').trim(),
+      text: body,
+      html: html.render('mail/custom-html', { locale: params.locale, link: params.link, paragraphs }),
+    };
+  };
   return {
-    invitation: (to, params) => render('invitation', to, 'mail.invitation.subject', params),
+    survey: (kind, to, params, template) =>
+      template ? custom(to, params, template) : render('invitation', to, `mail.${kind}.subject`, { ...params, kind }),
     passwordReset: (to, params) => render('password-reset', to, 'staff.reset.subject', params),
   };
 }

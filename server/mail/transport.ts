@@ -9,11 +9,25 @@ export interface MailTransport {
   close(): void;
 }
 
+/** MAIL_FROM's address under the message's sender name, when it has one. */
+function sender(from: string, message: MailMessage) {
+  if (!message.fromName) return from;
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+  return { name: message.fromName, address };
+}
+
+/** A refusal that will not change by retrying (5xx): the address is wrong or the mailbox gone. */
+export function isPermanentFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(smtpUrl);
   return {
     async send(_id, message) {
-      await transporter.sendMail({ from, ...message, headers: { 'Auto-Submitted': 'auto-generated' } });
+      const { fromName: _name, ...rest } = message;
+      await transporter.sendMail({ ...rest, from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
       return 'smtp';
     },
     close: () => transporter.close(),
@@ -25,7 +39,8 @@ export function folderTransport(dir: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(id, message) {
-      const info = await transporter.sendMail({ from, ...message, headers: { 'Auto-Submitted': 'auto-generated' } });
+      const { fromName: _name, ...rest } = message;
+      const info = await transporter.sendMail({ ...rest, from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });

@@ -16,17 +16,19 @@ export async function versionFor(app: FastifyInstance, survey: string, requested
 
 /**
  * One statement, so atomic without a transaction: mark the link used (a day, no
- * time) only if it is still open, delete its draft, and pool the sealed answers.
+ * time) only if it is still open and wipe its sealed copy, delete its draft and any
+ * reminder not sent yet, and pool the sealed answers.
  * A concurrent second completion waits for the first's row lock, then finds the
  * link used and changes nothing. Returns whether this call completed it.
  */
 async function markCompletedAndPool(db: Kysely<Database>, invitationId: string, row: ReturnType<typeof poolRow>): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     WITH done AS (
-      UPDATE invitation SET completed_on = current_date
+      UPDATE invitation SET completed_on = current_date, sealed_token = NULL
       WHERE id = ${invitationId} AND completed_on IS NULL AND expires_on >= current_date
       RETURNING id),
-    dropped AS (DELETE FROM draft WHERE invitation_id IN (SELECT id FROM done))
+    dropped AS (DELETE FROM draft WHERE invitation_id IN (SELECT id FROM done)),
+    unsent AS (DELETE FROM mail_outbox WHERE kind = 'reminder' AND sent_at IS NULL AND invitation_id IN (SELECT id FROM done))
     INSERT INTO answer_pool (id, sealed, waiting_since)
     SELECT ${row.id}, ${row.sealed}, ${row.waiting_since}::date FROM done
     RETURNING id`.execute(db);

@@ -1,8 +1,13 @@
 import fp from 'fastify-plugin';
 import { releaseAnswers } from '../answers/release.ts';
+import { invitationContext } from '../invitations/context.ts';
+import { closeExpiredInvitations, issueScheduledInvitations, sendDueReminders } from '../invitations/lifecycle.ts';
+import { purgeStaleImports } from '../leavers/import/staging.ts';
+import { erasePersonalDataPastRetention } from '../leavers/retention.ts';
 import { deliverDueMail } from '../mail/deliver.ts';
 import { purgeExpiredDrafts } from '../respondent/drafts.ts';
 import { purgeStaleAuthRows } from '../staff/sessions.ts';
+import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 
 export interface Worker {
   /** Asks for a run soon (a mail was queued); calls close together share one run. No-op when the worker is off. */
@@ -31,11 +36,17 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     let stopped = false;
 
     async function runOnce() {
+      // Invitations and reminders first, so the mail task sends what they queued in the same pass.
       const tasks: Array<[string, () => Promise<number>]> = [
+        ['invitations', async () => issueScheduledInvitations(app.db, await invitationContext(app), DEFAULT_SURVEY)],
+        ['reminders', async () => sendDueReminders(app.db, await invitationContext(app))],
+        ['expiry', () => closeExpiredInvitations(app.db)],
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
         ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],
         ['drafts', () => purgeExpiredDrafts(app.db)],
         ['auth', () => purgeStaleAuthRows(app.db)],
+        ['imports', () => purgeStaleImports(app.db)],
+        ['retention', () => erasePersonalDataPastRetention(app.db)],
       ];
       for (const [name, task] of tasks) {
         try {

@@ -93,7 +93,7 @@ t.test('on a phone, in English, after switching language', { skip: skipWithoutBr
   const { app, base } = await listeningApp(t);
   const { registerLeaver } = await import('../../server/leavers/register-leaver.ts');
   const { invitationContext } = await import('../../server/invitations/context.ts');
-  const { token } = await registerLeaver(app.db, { ...invitationContext(app), survey: 'exit-interview' }, {
+  const { token } = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: 'exit-interview' }, {
     employeeId: 'E2E-2', name: 'Pat Doe', email: 'pat@example.com', department: 'Sales', hireDate: '2024-01-01', lastDay: '2099-01-31', exitType: 'contract_end', locale: 'ja',
   });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { invitationContext } from '../../server/invitations/context.ts';
 import type { LeaverInput } from '../../server/leavers/leaver-input.ts';
@@ -24,8 +25,8 @@ export function leaverInput(overrides: Partial<LeaverInput> = {}): LeaverInput {
 /** Registers a leaver through the same service as the API; returns the link's token too. */
 export async function invitedLeaver(app: FastifyInstance, overrides: Partial<LeaverInput> = {}) {
   const input = leaverInput(overrides);
-  const result = await registerLeaver(app.db, { ...invitationContext(app), survey: DEFAULT_SURVEY }, input);
-  return { ...result, input };
+  const result = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, input);
+  return { ...result, token: result.token!, invitationId: result.invitationId!, input };
 }
 
 /** A complete, valid set of answers to the default exit interview. */
@@ -40,4 +41,9 @@ export function validAnswers(overrides: Record<string, unknown> = {}): Record<st
     improvement: 'もっと成長の機会がほしい',
     ...overrides,
   };
+}
+
+/** Moves an invitation's expiry into the past (registering with an old last day no longer does). */
+export async function expireInvitation(app: FastifyInstance, invitationId: string) {
+  await app.db.updateTable('invitation').set({ expires_on: sql<string>`current_date - 1` }).where('id', '=', invitationId).execute();
 }

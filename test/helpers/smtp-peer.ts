@@ -9,16 +9,23 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server on 127.0.0.1. `refuseNext(n)` makes it answer the next n
- * messages with a temporary failure (451), like a mail server that is down for a while.
+ * messages with a temporary failure (451), like a mail server that is down for a while;
+ * an address in `unknownMailboxes` is refused for good (550).
  */
 export async function smtpPeer(t: Test) {
   const received: ReceivedMail[] = [];
   let refusals = 0;
+  /** Mailboxes that do not exist: RCPT TO is refused for good (550). */
+  const unknownMailboxes = new Set<string>();
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (unknownMailboxes.has(address.address)) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,6 +47,7 @@ export async function smtpPeer(t: Test) {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    unknownMailboxes,
     refuseNext(n: number) {
       refusals = n;
     },

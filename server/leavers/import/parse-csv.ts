@@ -1,0 +1,55 @@
+export interface CsvRecord {
+  /** The line the record starts on (1-based), as a spreadsheet would number it. */
+  line: number;
+  fields: string[];
+}
+
+/**
+ * RFC 4180 CSV: comma separated, fields optionally in double quotes, "" for a quote
+ * inside one, line breaks (CRLF or LF) allowed inside quotes. Blank lines are skipped.
+ * A quote left open is reported by the line it opened on.
+ */
+export function parseCsv(text: string): { records: CsvRecord[] } | { unclosedQuoteLine: number } {
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine = 0;
+  const endRecord = () => {
+    fields.push(field);
+    if (fields.length > 1 || fields[0]!.trim() !== '') records.push({ line: recordLine, fields });
+    fields = [];
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"' && field.trim() === '') {
+      quoted = true;
+      quoteLine = line;
+      field = '';
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else field += c;
+  }
+  if (quoted) return { unclosedQuoteLine: quoteLine };
+  if (field !== '' || fields.length > 0) endRecord();
+  return { records };
+}
