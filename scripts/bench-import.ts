@@ -70,7 +70,7 @@ try {
   console.log(`  ${sent} mails`);
 
   await handle.db.updateTable('mail_outbox').set({ sent_at: null, sealed: null }).execute();
-  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (stream, _s, done) => stream.on('data', () => {}).on('end', () => done()) });
+  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], disableReverseLookup: true, logger: false, onData: (stream, _s, done) => stream.on('data', () => {}).on('end', () => done()) });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as { port: number }).port;
   // Re-queue a sample as fresh invitations: issue new links through the same code path.
