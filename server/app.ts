@@ -27,6 +27,7 @@ import { siteRoutes } from './site/routes.ts';
 import { staffAuthPlugin } from './staff/auth-plugin.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { setupRoutes } from './staff/setup-routes.ts';
+import { userRoutes } from './staff/user-routes.ts';
 import { tokenRoutes } from './staff/token-routes.ts';
 import { surveysPlugin } from './surveys/plugin.ts';
 import { viewsPlugin } from './web/views-plugin.ts';
@@ -80,5 +81,6 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(leaverImportApiRoutes);
   await app.register(settingsRoutes);
   await app.register(departmentRoutes);
+  await app.register(userRoutes);
   return app;
 }

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'department_updated',
   'department_deleted',
   'user_updated',
+  'user_deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import { departmentMessages } from '../departments/messages.ts';
 import { importMessages } from '../leavers/import/messages.ts';
 import { leaverMessages } from '../leavers/messages.ts';
 import { staffMessages } from '../staff/messages.ts';
+import { userMessages } from '../staff/user-messages.ts';
 
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -69,7 +70,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -133,7 +134,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

@@ -16,6 +16,8 @@ export interface MailRenderer {
   /** An invitation or reminder: the organisation's own template when it has one, else Honne's text. */
   survey(kind: MailKind, to: string, params: SurveyMailParams, custom?: MailTemplate): MailMessage;
   passwordReset(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
+  /** A new staff account: the link to set its password. */
+  staffWelcome(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
 }
 
 export const TEMPLATE_PLACEHOLDERS = ['name', 'link', 'expiresOn', 'company'] as const;
@@ -56,5 +58,6 @@ export function mailRenderer(viewsDir: string): MailRenderer {
     survey: (kind, to, params, template) =>
       template ? custom(to, params, template) : render('invitation', to, `mail.${kind}.subject`, { ...params, kind }),
     passwordReset: (to, params) => render('password-reset', to, 'staff.reset.subject', params),
+    staffWelcome: (to, params) => render('staff-welcome', to, 'users.welcome.subject', params),
   };
 }

@@ -84,6 +84,14 @@ t.test('HR imports a Shift_JIS CSV, invitations reach the SMTP server; a manager
   await adminPage.waitForURL(/saved=1/);
   t.equal(await adminPage.locator('#departments tr[data-depth="1"]').count(), 1);
   await adminPage.screenshot({ path: `${SHOTS}27-departments-en.png`, fullPage: true });
+  await adminPage.click('nav >> text=Users');
+  await adminPage.fill('#add-user input[name=email]', 'kacho@example.co.jp');
+  await adminPage.selectOption('#add-user select[name=role]', 'manager');
+  await adminPage.check('#add-user input[name=departments] >> nth=1');
+  await adminPage.click('#add-user button');
+  await adminPage.waitForURL(/saved=1/);
+  t.equal(await adminPage.locator('tr[data-email="kacho@example.co.jp"]').count(), 1);
+  await adminPage.screenshot({ path: `${SHOTS}29-users-en.png`, fullPage: true });
   await adminPage.goto(`${base}/docs`);
   await adminPage.getByText('/api/v1/leavers/import').first().waitFor();
   await adminPage.screenshot({ path: `${SHOTS}28-api-docs.png` });
