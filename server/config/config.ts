@@ -11,12 +11,11 @@ export interface Config {
   secret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
-  /** Shown in mails and pages until #3 brings per-organisation settings. */
+  /** The organisation's name in mails until an admin sets a sender name in the settings. */
   orgName: string;
   logLevel: string;
   anonymityK: number;
   releaseMaxDays: number;
-  inviteExpiryDays: number;
 }
 
 /** A configuration value that would stop Honne from working: the message names the variable. */
@@ -99,6 +98,5 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     anonymityK: integer(env, 'ANONYMITY_K', 5, 3, 1000),
     releaseMaxDays: integer(env, 'RELEASE_MAX_DAYS', 7, 1, 365),
-    inviteExpiryDays: integer(env, 'INVITE_EXPIRY_DAYS', 30, 1, 3650),
   };
 }
