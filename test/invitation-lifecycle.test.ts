@@ -143,3 +143,14 @@ t.test('retention: personal data erased after the period, responses and counts k
   const mentions = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event WHERE details ->> 'leaverId' = ${old.id} AND target IS NOT NULL`.execute(app.db);
   t.equal(mentions.rows[0]!.n, 0, 'the audit log no longer names the erased leaver');
 });
+
+t.test('a link sealed under another SECRET: its reminder is skipped, not retried forever', async (t) => {
+  const { app, mail } = await buildTestApp(t);
+  await invitedLeaver(app);
+  await app.worker.runOnce();
+  await app.db.updateTable('invitation').set({ sealed_token: Buffer.alloc(60, 7) }).execute();
+  await sql`UPDATE invitation SET created_at = now() - interval '3 days'`.execute(app.db);
+  await app.worker.runOnce();
+  t.equal(mail.sent.length, 1, 'no reminder without the link');
+  t.same(await app.db.selectFrom('invitation').select('reminders_sent').executeTakeFirstOrThrow(), { reminders_sent: 1 }, 'counted as done');
+});

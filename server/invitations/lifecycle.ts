@@ -11,6 +11,14 @@ import { type InvitationContext, issueInvitation, openToken, queueSurveyMail } f
 
 const BATCH = 100;
 
+function tryOpenToken(key: Buffer, invitationId: string, sealed: Buffer): string | undefined {
+  try {
+    return openToken(key, invitationId, sealed);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Invites the leavers whose scheduled day has come. */
 export async function issueScheduledInvitations(db: Kysely<Database>, ctx: InvitationContext, survey: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -54,8 +62,9 @@ export async function sendDueReminders(db: Kysely<Database>, ctx: InvitationCont
       LIMIT ${BATCH}
       FOR UPDATE OF i SKIP LOCKED`.execute(trx);
     for (const row of rows) {
-      const token = openToken(ctx.outboxKey, row.id, row.sealed_token);
-      await queueSurveyMail(trx, ctx, 'reminder', { id: row.id, token, expiresOn: row.expires_on }, { name: row.name, email: row.email, lastDay: row.last_day, locale: row.locale });
+      const token = tryOpenToken(ctx.outboxKey, row.id, row.sealed_token);
+      // Sealed under another SECRET: the reminder cannot carry the link, so it is skipped, not retried forever.
+      if (token) await queueSurveyMail(trx, ctx, 'reminder', { id: row.id, token, expiresOn: row.expires_on }, { name: row.name, email: row.email, lastDay: row.last_day, locale: row.locale });
       await trx.updateTable('invitation').set({ reminders_sent: row.due }).where('id', '=', row.id).execute();
     }
     return rows.length;
