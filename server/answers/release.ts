@@ -4,6 +4,7 @@ import { open } from '../crypto/seal.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays } from '../shared/dates.ts';
+import { addToRollup } from '../insights/rollup.ts';
 import type { PooledAnswers } from './pool.ts';
 
 export interface ReleasePolicy {
@@ -27,7 +28,8 @@ export function shuffle<T>(items: T[]): T[] {
 
 /**
  * Moves the waiting answers into `response` in one transaction, in a random order,
- * so that neither row order nor any column follows the order of completion.
+ * so that neither row order nor any column follows the order of completion, and
+ * adds them to the report rollup in the same transaction.
  * Rows another instance is releasing are skipped. Returns how many were released.
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
@@ -39,18 +41,16 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
     const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today;
     if (!due) return 0;
 
-    const responses = shuffle(waiting).map((row) => {
-      const pooled = JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers;
-      return {
-        survey_version_id: pooled.surveyVersionId,
-        department_id: pooled.cohort.departmentId,
-        tenure_band: pooled.cohort.tenureBand,
-        exit_type: pooled.cohort.exitType,
-        quarter: pooled.cohort.quarter,
-        answers: jsonb(pooled.answers),
-      };
-    });
-    await trx.insertInto('response').values(responses).execute();
+    const released = shuffle(waiting).map((row) => JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers);
+    const responses = released.map((pooled) => ({
+      survey_version_id: pooled.surveyVersionId,
+      department_id: pooled.cohort.departmentId,
+      tenure_band: pooled.cohort.tenureBand,
+      exit_type: pooled.cohort.exitType,
+      quarter: pooled.cohort.quarter,
+    }));
+    await trx.insertInto('response').values(responses.map((r, i) => ({ ...r, answers: jsonb(released[i]!.answers) }))).execute();
+    await addToRollup(trx, responses.map((r, i) => ({ ...r, answers: released[i]!.answers })));
     await trx.deleteFrom('answer_pool').where('id', 'in', waiting.map((row) => row.id)).execute();
     return responses.length;
   });

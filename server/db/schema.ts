@@ -182,6 +182,15 @@ export interface LeaverImportTable {
   created_at: CreatedAt;
 }
 
+export interface ResponseRollupTable {
+  quarter: string;
+  department_id: string;
+  tenure_band: TenureBand;
+  exit_type: ExitType;
+  responses: number;
+  counts: ColumnType<Record<string, number>, RawBuilder<string>, RawBuilder<string>>;
+}
+
 export interface Database {
   department: DepartmentTable;
   leaver: LeaverTable;
@@ -200,6 +209,7 @@ export interface Database {
   audit_event: AuditEventTable;
   org_settings: OrgSettingsTable;
   leaver_import: LeaverImportTable;
+  response_rollup: ResponseRollupTable;
 }
 
 export type Leaver = Selectable<LeaverTable>;

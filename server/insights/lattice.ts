@@ -1,0 +1,92 @@
+import { EXIT_TYPES, TENURE_BANDS } from '../answers/cohort.ts';
+
+/*
+ * Every number a report can show, for one calendar year, is a cell of this lattice:
+ * (period, department subtree, exit type, tenure band), where the period is a
+ * quarter or the whole year ('Y'), the department is a node of the tree or the
+ * whole organisation ('*'), and exit type and tenure band are a value or all ('*').
+ * The lattice's sums (year = its quarters, all = its values, a department = its own
+ * people + its sub-departments) are the equations an attacker could subtract with;
+ * suppression is decided over all of them at once, so every report, whatever its
+ * filters, shows the same cells and hides the same ones.
+ */
+
+export const PERIODS = ['Y', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
+export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
+export const ALL = '*';
+export const EXITS = [ALL, ...EXIT_TYPES] as const;
+export const BANDS = [ALL, ...TENURE_BANDS] as const;
+
+export interface AtomicRow {
+  /** 'Q1'…'Q4' of the lattice's year. */
+  quarter: string;
+  department_id: string;
+  tenure_band: string;
+  exit_type: string;
+}
+
+export interface Lattice {
+  /** Responses per cell key. */
+  value: Map<string, number>;
+  /** Equations: the first key is the total, the rest its parts. Hidden parts (a department's own people) start with "own:". */
+  equations: string[][];
+  children: Map<string, string[]>;
+}
+
+export const cellKey = (period: string, department: string, exit: string, band: string) => `${period}|${department}|${exit}|${band}`;
+
+/** The departments under `id` (itself included); '*' is the whole organisation. */
+export function subtree(children: Map<string, string[]>, id: string): string[] {
+  const out = [id];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
+  return out;
+}
+
+export function buildLattice(rows: Array<AtomicRow & { responses: number }>, departments: Array<{ id: string; parent_id: string | null }>): Lattice {
+  const children = new Map<string, string[]>([[ALL, []]]);
+  for (const d of departments) {
+    const parent = d.parent_id ?? ALL;
+    children.set(parent, [...(children.get(parent) ?? []), d.id]);
+    if (!children.has(d.id)) children.set(d.id, []);
+  }
+  const nodes = subtree(children, ALL);
+  // A department's own people, per (quarter, exit, band): the only atoms.
+  const own = new Map<string, number>();
+  for (const row of rows) {
+    const key = cellKey(row.quarter, row.department_id, row.exit_type, row.tenure_band);
+    own.set(key, (own.get(key) ?? 0) + row.responses);
+  }
+  const ownOf = (period: string, department: string, exit: string, band: string): number => {
+    let sum = 0;
+    for (const q of period === 'Y' ? QUARTERS : [period]) {
+      for (const e of exit === ALL ? EXIT_TYPES : [exit]) {
+        for (const b of band === ALL ? TENURE_BANDS : [band]) sum += own.get(cellKey(q, department, e, b)) ?? 0;
+      }
+    }
+    return sum;
+  };
+  const value = new Map<string, number>();
+  const equations: string[][] = [];
+  // Children before parents, so a subtree sum can use its children's sums.
+  for (const node of [...nodes].reverse()) {
+    const kids = children.get(node) ?? [];
+    for (const p of PERIODS) {
+      for (const e of EXITS) {
+        for (const b of BANDS) {
+          const own = node === ALL ? 0 : ownOf(p, node, e, b);
+          value.set(`own:${cellKey(p, node, e, b)}`, own);
+          value.set(cellKey(p, node, e, b), own + kids.reduce((sum, kid) => sum + value.get(cellKey(p, kid, e, b))!, 0));
+          if (kids.length > 0) equations.push([cellKey(p, node, e, b), `own:${cellKey(p, node, e, b)}`, ...kids.map((kid) => cellKey(p, kid, e, b))]);
+        }
+      }
+    }
+  }
+  for (const d of nodes) {
+    for (const e of EXITS) for (const b of BANDS) equations.push([cellKey('Y', d, e, b), ...QUARTERS.map((q) => cellKey(q, d, e, b))]);
+    for (const p of PERIODS) {
+      for (const b of BANDS) equations.push([cellKey(p, d, ALL, b), ...EXIT_TYPES.map((e) => cellKey(p, d, e, b))]);
+      for (const e of EXITS) equations.push([cellKey(p, d, e, ALL), ...TENURE_BANDS.map((b) => cellKey(p, d, e, b))]);
+    }
+  }
+  return { value, equations, children };
+}

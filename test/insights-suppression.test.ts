@@ -1,0 +1,124 @@
+import t from 'tap';
+import { EXIT_TYPES, TENURE_BANDS } from '../server/answers/cohort.ts';
+import { ALL, type AtomicRow, BANDS, buildLattice, EXITS, PERIODS, QUARTERS, subtree } from '../server/insights/lattice.ts';
+import { shownCells } from '../server/insights/suppress.ts';
+
+/** A small organisation: 本部A > (部A1, 部A2 > 課A2a), 本部B. */
+const DEPARTMENTS = [
+  { id: 'A', parent_id: null },
+  { id: 'A1', parent_id: 'A' },
+  { id: 'A2', parent_id: 'A' },
+  { id: 'A2a', parent_id: 'A2' },
+  { id: 'B', parent_id: null },
+];
+
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Sparse counts, mostly small: the hard case for suppression. */
+function organisation(seed: number): Array<AtomicRow & { responses: number }> {
+  const next = random(seed);
+  const rows: Array<AtomicRow & { responses: number }> = [];
+  for (const quarter of QUARTERS) {
+    for (const { id } of DEPARTMENTS) {
+      for (const exit of EXIT_TYPES) {
+        for (const band of TENURE_BANDS) {
+          const r = next();
+          const n = r < 0.75 ? 0 : r < 0.9 ? 1 + Math.floor(next() * 3) : 2 + Math.floor(next() * 8);
+          if (n > 0) rows.push({ quarter, department_id: id, exit_type: exit, tenure_band: band, responses: n });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+const P = 2147483647n;
+const mod = (a: bigint) => ((a % P) + P) % P;
+function inverse(a: bigint): bigint {
+  let [r0, r1, s0, s1] = [P, mod(a), 0n, 1n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return mod(s0);
+}
+
+/** Row-reduces published rows; `inSpan(v)` says whether v is a combination of them (what an attacker can compute). */
+function rowSpace(rows: number[][], width: number) {
+  const basis: Array<{ pivot: number; row: bigint[] }> = [];
+  const reduce = (input: number[] | bigint[]) => {
+    const v = input.map((x) => mod(BigInt(x)));
+    for (const { pivot, row } of basis) {
+      if (v[pivot] === 0n) continue;
+      const f = v[pivot]!;
+      for (let j = 0; j < width; j++) if (row[j] !== 0n) v[j] = mod(v[j]! - f * row[j]!);
+    }
+    return v;
+  };
+  for (const r of rows) {
+    const v = reduce(r);
+    const pivot = v.findIndex((x) => x !== 0n);
+    if (pivot < 0) continue;
+    const inv = inverse(v[pivot]!);
+    const row = v.map((x) => mod(x * inv));
+    for (const b of basis) {
+      if (b.row[pivot] === 0n) continue;
+      const f = b.row[pivot]!;
+      for (let j = 0; j < width; j++) b.row[j] = mod(b.row[j]! - f * row[j]!);
+    }
+    basis.push({ pivot, row });
+  }
+  return { inSpan: (v: number[]) => reduce(v).every((x) => x === 0n) };
+}
+
+for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const k of [3, 5]) {
+    t.test(`an attacker with every shown number cannot recover a group of 1…k-1 (seed ${seed}, k ${k})`, async (t) => {
+      const rows = organisation(seed);
+      const lattice = buildLattice(rows, DEPARTMENTS);
+      const shown = shownCells(lattice, k);
+      // Atoms: (quarter, department's own people, exit, band).
+      const atoms = QUARTERS.flatMap((q) => DEPARTMENTS.flatMap((d) => EXIT_TYPES.flatMap((e) => TENURE_BANDS.map((b) => `${q}|${d.id}|${e}|${b}`))));
+      const index = new Map(atoms.map((a, i) => [a, i]));
+      const vectorOf = (period: string, department: string, exit: string, band: string, ownOnly = false) => {
+        const v = new Array<number>(atoms.length).fill(0);
+        for (const q of period === 'Y' ? QUARTERS : [period]) {
+          for (const d of ownOnly ? [department] : subtree(lattice.children, department).filter((id) => id !== ALL)) {
+            for (const e of exit === ALL ? EXIT_TYPES : [exit]) for (const b of band === ALL ? TENURE_BANDS : [band]) v[index.get(`${q}|${d}|${e}|${b}`)!] = 1;
+          }
+        }
+        return v;
+      };
+      const published = [...shown].map((key) => vectorOf(...(key.split('|') as [string, string, string, string])));
+      const attacker = rowSpace(published, atoms.length);
+
+      let sensitive = 0;
+      const leaks: string[] = [];
+      for (const p of PERIODS) {
+        for (const d of [ALL, ...DEPARTMENTS.map((x) => x.id)]) {
+          for (const e of EXITS) {
+            for (const b of BANDS) {
+              for (const ownOnly of d === ALL ? [false] : [false, true]) {
+                const n = lattice.value.get(`${ownOnly ? 'own:' : ''}${p}|${d}|${e}|${b}`)!;
+                if (n === 0 || n >= k) continue;
+                sensitive++;
+                if (attacker.inSpan(vectorOf(p, d, e, b, ownOnly))) leaks.push(`${ownOnly ? 'own ' : ''}${p}|${d}|${e}|${b} = ${n}`);
+              }
+            }
+          }
+        }
+      }
+      t.ok(sensitive > 10, `${sensitive} groups of 1…${k - 1} people to protect`);
+      t.ok(shown.size > 20, `${shown.size} cells still shown`);
+      t.same(leaks, [], 'none of them can be computed from what is shown');
+      for (const key of shown) t.ok(lattice.value.get(key)! >= k, `shown cells have at least k (${key})`) || t.bailout();
+    });
+  }
+}
