@@ -28,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           SELECT 'primary:' || (r.answers ->> 'primary_reason') AS key FROM response r
             WHERE r.quarter = c.quarter AND r.department_id = c.department_id AND r.tenure_band = c.tenure_band AND r.exit_type = c.exit_type AND r.answers ? 'primary_reason'
           UNION ALL
-          SELECT 'reason:' || x FROM response r, jsonb_array_elements_text(CASE WHEN jsonb_typeof(r.answers -> 'reasons') = 'array' THEN r.answers -> 'reasons' ELSE '[]' END) x
+          SELECT 'reason:' || x FROM response r, LATERAL (SELECT DISTINCT x FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r.answers -> 'reasons') = 'array' THEN r.answers -> 'reasons' ELSE '[]' END) x) reasons
             WHERE r.quarter = c.quarter AND r.department_id = c.department_id AND r.tenure_band = c.tenure_band AND r.exit_type = c.exit_type
           UNION ALL
           SELECT q || ':' || (r.answers ->> q) FROM response r, unnest(ARRAY['enps', 'would_return', 'manager_support']) q

@@ -22,6 +22,7 @@ import { invitationContext } from '../server/invitations/context.ts';
 import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../server/leavers/register-leaver.ts';
 import { DEFAULT_SURVEY } from '../server/surveys/plugin.ts';
+import { DemoExistsError, seedDemo } from '../server/demo/seed.ts';
 
 const USAGE = `Usage: npm run honne -- <command>
 
@@ -34,7 +35,8 @@ const USAGE = `Usage: npm run honne -- <command>
   user add --email EMAIL --role admin|hr|manager [--departments "営業部,開発部"] [--password P] [--locale ja|en]
                                   add a staff user (without --password: prints a link to set one)
   answers release                 release the answers waiting in the pool now
-  mail deliver                    send queued mail now`;
+  mail deliver                    send queued mail now
+  demo seed [--leavers N]         create a demo company (default 2,000 leavers over 8 quarters) with answered surveys`;
 
 const cliLocale: Locale = /^ja/i.test(process.env.LANG ?? '') ? 'ja' : 'en';
 
@@ -50,6 +52,7 @@ const OPTIONS = {
   role: { type: 'string' },
   departments: { type: 'string' },
   password: { type: 'string' },
+  leavers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -100,6 +103,17 @@ const COMMANDS: Record<string, Command> = {
   'answers release': async (app) => {
     const count = await releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
     return `Released ${count} answer(s).`;
+  },
+  'demo seed': async (app, values) => {
+    const leavers = values.leavers === undefined ? 2000 : Number(values.leavers);
+    if (!Number.isInteger(leavers) || leavers < 1 || leavers > 100_000) throw new UsageError('--leavers is a whole number from 1 to 100000');
+    try {
+      const result = await seedDemo(app, leavers);
+      return `Demo company created: ${result.leavers} leavers, ${result.responses} answered surveys. Open /staff/insights.`;
+    } catch (error) {
+      if (error instanceof DemoExistsError) throw new UsageError(error.message);
+      throw error;
+    }
   },
   'mail deliver': async (app) => {
     await app.worker.runOnce();

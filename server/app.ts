@@ -12,6 +12,8 @@ import { errorHandlerPlugin } from './errors/handler.ts';
 import { i18nPlugin } from './i18n/plugin.ts';
 import { leaverRoutes } from './leavers/routes.ts';
 import { departmentRoutes } from './departments/routes.ts';
+import { insightApiRoutes } from './insights/api-routes.ts';
+import { insightStaffRoutes } from './insights/staff-routes.ts';
 import { invitationStaffRoutes } from './invitations/staff-routes.ts';
 import { leaverImportApiRoutes } from './leavers/import/api-routes.ts';
 import { leaverImportStaffRoutes } from './leavers/import/staff-routes.ts';
@@ -82,5 +84,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(settingsRoutes);
   await app.register(departmentRoutes);
   await app.register(userRoutes);
+  await app.register(insightApiRoutes);
+  await app.register(insightStaffRoutes);
   return app;
 }

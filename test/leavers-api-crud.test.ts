@@ -69,7 +69,7 @@ t.test('the OpenAPI document describes the API, and /docs shows it', async (t) =
   const { app } = await setup(t);
   const spec = (await app.inject({ url: '/docs/json' })).json();
   t.equal(spec.openapi, '3.1.0');
-  t.same(Object.keys(spec.paths).sort(), ['/api/v1/leavers', '/api/v1/leavers/import', '/api/v1/leavers/{id}']);
+  t.same(Object.keys(spec.paths).sort(), ['/api/v1/leavers', '/api/v1/leavers/import', '/api/v1/leavers/{id}', '/api/v1/reports/summary']);
   t.same(Object.keys(spec.paths['/api/v1/leavers/{id}']).sort(), ['delete', 'get', 'put']);
   t.ok(spec.paths['/api/v1/leavers'].post.requestBody.content['application/json'].schema.properties.employeeId);
   t.ok(spec.components.securitySchemes.bearer);

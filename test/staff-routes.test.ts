@@ -57,6 +57,9 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['POST', `/staff/users/${missing}/delete`, form, [401, 403, 403, 404]],
     ['GET', '/staff/account', null, [303, 200, 200, 200]],
     ['POST', '/staff/account', { ...form, locale: 'en' }, [401, 303, 303, 303]],
+    ['GET', '/staff/insights', null, [303, 403, 200, 200]],
+    ['GET', '/staff/insights/export?format=csv', null, [303, 403, 200, 200]],
+    ['GET', '/staff/insights/comments', null, [303, 403, 200, 200]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],
@@ -80,7 +83,7 @@ t.test('route matrix: every staff route × every role', async (t) => {
       if (!/^\/(staff|setup)/.test(path)) return [];
       return m[3]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
     });
-  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p')}`));
+  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.split('?')[0]!.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p')}`));
   t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
   t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
 

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'department_deleted',
   'user_updated',
   'user_deleted',
+  'report_viewed',
+  'report_exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,3 +1,4 @@
+import { insightMessages } from '../insights/messages.ts';
 import { invitationMessages } from '../invitations/messages.ts';
 import { departmentMessages } from '../departments/messages.ts';
 import { importMessages } from '../leavers/import/messages.ts';
@@ -70,7 +71,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja, ...insightMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -134,7 +135,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en, ...insightMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

@@ -45,7 +45,7 @@ export const viewsPlugin = fp(
       };
     });
     await app.register(fastifyStatic, { root: `${VIEWS_DIR}/assets`, prefix: '/assets/', immutable: false, maxAge: '1h' });
-    for (const pkg of ['survey-core', 'survey-js-ui']) {
+    for (const pkg of ['survey-core', 'survey-js-ui', 'chart.js']) {
       await app.register(fastifyStatic, {
         root: packageDir(pkg),
         prefix: `/vendor/${pkg}/`,

@@ -12,14 +12,15 @@ export interface TestDatabase extends DatabaseHandle {
 
 /**
  * One database per test file, cloned from the migrated template that tap's `before`
- * hook built; dropped when the test ends. On PostgreSQL a real database is created;
- * embedded, a PGlite in memory is loaded from the template's dump.
+ * hook built (or, with `empty`, not migrated at all: migration tests); dropped when
+ * the test ends. On PostgreSQL a real database is created; embedded, a PGlite in
+ * memory is loaded from the template's dump.
  */
-export async function testDatabase(t: Test): Promise<TestDatabase> {
+export async function testDatabase(t: Test, options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (adminUrl) {
     const name = `${testDatabasePrefix}${randomBytes(6).toString('hex')}`;
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${pgTemplateName()}`);
+    await admin.unsafe(`CREATE DATABASE ${name}${options.empty ? '' : ` TEMPLATE ${pgTemplateName()}`}`);
     const url = databaseUrl(name);
     const handle = await connect({ databaseUrl: url });
     t.teardown(async () => {
@@ -28,6 +29,11 @@ export async function testDatabase(t: Test): Promise<TestDatabase> {
       await admin.end();
     });
     return { ...handle, url };
+  }
+  if (options.empty) {
+    const handle = await connect({ embeddedDir: 'memory://' });
+    t.teardown(() => handle.close());
+    return { ...handle, url: undefined };
   }
   const file = pgliteTemplateFile();
   if (!existsSync(file)) throw new Error(`No test template at ${file}: run the tests with \`npm test\` (tap builds it first).`);

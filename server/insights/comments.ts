@@ -1,0 +1,30 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, ExitType } from '../db/schema.ts';
+import { shuffle } from '../answers/release.ts';
+import { QUARTERS } from './lattice.ts';
+
+const TEXT_QUESTIONS = ['liked_most', 'improvement', 'comments', 'primary_reason_other'] as const;
+
+/**
+ * Free-text answers of a group the caller has already checked is shown (at least
+ * k responses): in random order, without dates or any other field.
+ */
+export async function groupComments(
+  db: Kysely<Database>,
+  group: { year: number; period: string; departmentIds: string[]; exitType?: ExitType; primaryReason?: string },
+  limit = 300,
+): Promise<string[]> {
+  const quarters = (group.period === 'Y' ? QUARTERS : [group.period]).map((q) => `${group.year}-${q}`);
+  const rows = await db
+    .selectFrom('response')
+    .select(TEXT_QUESTIONS.map((q) => sql<string | null>`answers ->> ${q}`.as(q)))
+    .where('quarter', 'in', quarters)
+    .where('department_id', 'in', group.departmentIds)
+    .$if(group.exitType !== undefined, (q) => q.where('exit_type', '=', group.exitType!))
+    .$if(group.primaryReason !== undefined, (q) => q.where(sql`answers ->> 'primary_reason'`, '=', group.primaryReason!))
+    .orderBy(sql`random()`)
+    .limit(limit)
+    .execute();
+  // Shuffled again as single texts, so that one person's answers do not sit together.
+  return shuffle(rows.flatMap((row) => TEXT_QUESTIONS.map((q) => row[q]?.trim()).filter((text): text is string => Boolean(text))));
+}

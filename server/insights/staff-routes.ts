@@ -1,0 +1,114 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
+import { EXIT_TYPES } from '../answers/cohort.ts';
+import { recordAudit } from '../audit/record.ts';
+import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
+import { groupComments } from './comments.ts';
+import { summaryCsv } from './export.ts';
+import { choiceLabels } from './labels.ts';
+import { ALL, subtree } from './lattice.ts';
+import { loadDepartments } from './load.ts';
+import { scopeOf, yearsWithData } from './scope.ts';
+import { GROUP_BY, parsePeriod, summarize } from './summary.ts';
+
+const Filters = Type.Object(
+  {
+    year: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+    quarter: Type.Optional(Type.Enum(['', 'Q1', 'Q2', 'Q3', 'Q4'])),
+    department: Type.Optional(Type.String({ maxLength: 64 })),
+    exitType: Type.Optional(Type.Union([Type.Enum([...EXIT_TYPES]), Type.Literal('')])),
+    groupBy: Type.Optional(Type.Enum([...GROUP_BY])),
+    format: Type.Optional(Type.Enum(['csv', 'json'])),
+    reason: Type.Optional(Type.String({ maxLength: 64 })),
+    lang: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+type Filters = Static<typeof Filters>;
+
+/** The dashboard (HR, admins, and managers for their departments), its exports and the comments view. */
+export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const anyStaff = app.requireStaff(['admin', 'hr', 'manager']);
+
+  /** The filters as the engine takes them; the year defaults to the newest with answers. */
+  const resolve = async (request: FastifyRequest, query: Filters) => {
+    const years = await yearsWithData(app.db);
+    const year = query.year ? Number(query.year) : (years[0] ?? new Date().getUTCFullYear());
+    const period = query.quarter ? { from: `${year}-${query.quarter}`, to: `${year}-${query.quarter}` } : { from: `${year}-Q1`, to: `${year}-Q4` };
+    const scope = await scopeOf(app.db, request.staff!);
+    const base = { ...period, ...(query.department ? { department: query.department } : {}), ...(query.exitType ? { exitType: query.exitType } : {}) };
+    return { years, year, scope, base, query };
+  };
+
+  app.get('/staff/insights', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
+    const { years, year, scope, base, query } = await resolve(request, request.query);
+    const k = app.config.anonymityK;
+    const total = await summarize(app.db, base, k, scope);
+    const scoped = { ...base, department: total.department?.id ?? ALL };
+    const [trend, byDepartment, byTenure, byExitType] = await Promise.all([
+      summarize(app.db, { ...scoped, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, k, scope),
+      summarize(app.db, { ...scoped, groupBy: 'department' }, k, scope),
+      summarize(app.db, { ...scoped, groupBy: 'tenure' }, k, scope),
+      summarize(app.db, { ...scoped, groupBy: 'exitType' }, k, scope),
+    ]);
+    const departments = await loadDepartments(app.db);
+    const allowed = scope.all ? departments : departments.filter((d) => scope.departmentIds.some((root) => subtree(childrenOf(departments), root).includes(d.id)));
+    await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' } });
+    const definition = app.surveys.current(DEFAULT_SURVEY).definition;
+    return reply.view('staff/insights', {
+      title: request.t('insights.title'),
+      k,
+      years: years.length ? years : [year],
+      filters: { year, quarter: query.quarter ?? '', department: total.department?.id ?? '', exitType: query.exitType ?? '' },
+      departments: allowed,
+      wholeOrg: scope.all,
+      reasonLabels: choiceLabels(definition, 'primary_reason', request.locale),
+      reports: { total, trend, byDepartment, byTenure, byExitType },
+    });
+  });
+
+  app.get('/staff/insights/export', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
+    const { base, scope, query } = await resolve(request, request.query);
+    const summary = await summarize(app.db, { ...base, ...(query.groupBy ? { groupBy: query.groupBy } : {}) }, app.config.anonymityK, scope);
+    const format = query.format ?? 'csv';
+    await recordAudit(app.db, { action: 'report_exported', actor: request.staff, ip: request.ip, details: { format, from: base.from, to: base.to, groupBy: query.groupBy ?? 'none' } });
+    const name = `honne-${base.from}-${base.to}${query.groupBy ? `-by-${query.groupBy}` : ''}`;
+    if (format === 'json') {
+      return reply.header('content-disposition', `attachment; filename="${name}.json"`).type('application/json').send(summary);
+    }
+    const codes = Object.keys(choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', request.locale));
+    const csv = summaryCsv(summary, codes, { group: request.t('insights.group'), suppressed: 'suppressed' });
+    return reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8').send(csv);
+  });
+
+  app.get('/staff/insights/comments', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
+    const { base, scope, year, query } = await resolve(request, request.query);
+    const k = app.config.anonymityK;
+    const summary = await summarize(app.db, base, k, scope);
+    const total = summary.total;
+    const reasonCount = query.reason && total && !total.suppressed ? (total.primaryReasons.find((r) => r.code === query.reason)?.count ?? 0) : undefined;
+    // Shown only when the group itself is shown and, filtered by a reason, that reason's group has at least k.
+    const visible = !summary.rolledUp && total !== null && !total.suppressed && (reasonCount === undefined || reasonCount >= k);
+    const departments = await loadDepartments(app.db);
+    const comments = visible
+      ? await groupComments(app.db, {
+          year,
+          period: parsePeriod(base.from, base.to).period,
+          departmentIds: subtree(childrenOf(departments), summary.department?.id ?? ALL).filter((id) => id !== ALL),
+          ...(query.exitType ? { exitType: query.exitType } : {}),
+          ...(query.reason ? { primaryReason: query.reason } : {}),
+        })
+      : [];
+    await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'comments', from: base.from, to: base.to } });
+    const reasonLabels = choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', request.locale);
+    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, comments, reasonLabels, filters: { ...request.query, reason: query.reason ?? '' }, summary });
+  });
+};
+
+function childrenOf(departments: Array<{ id: string; parent_id: string | null }>): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
+  return children;
+}

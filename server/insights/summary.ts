@@ -1,0 +1,183 @@
+import type { Kysely } from 'kysely';
+import { EXIT_TYPES, TENURE_BANDS } from '../answers/cohort.ts';
+import type { Database, ExitType } from '../db/schema.ts';
+import { AppError } from '../errors/app-error.ts';
+import { addCounts } from './rollup.ts';
+import { ALL, buildLattice, cellKey, type Lattice, QUARTERS, subtree } from './lattice.ts';
+import { loadDepartments, loadInvited, loadYear } from './load.ts';
+import { type Measures, measuresOf } from './measures.ts';
+import { shownCells } from './suppress.ts';
+
+export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface SummaryRequest {
+  from: string;
+  to: string;
+  /** A department id or name (its sub-departments included); absent: the whole scope. */
+  department?: string;
+  exitType?: ExitType;
+  groupBy?: GroupBy;
+}
+
+/** Whose report it is: HR and admins see everything, a manager their departments' subtrees. */
+export type Scope = { all: true } | { all: false; departmentIds: string[] };
+
+export type Cell = ({ suppressed: false } & Measures) | { suppressed: true };
+export interface Group {
+  key: string;
+  label: string;
+  value: Cell;
+}
+
+export interface Summary {
+  k: number;
+  from: string;
+  to: string;
+  department: { id: string; name: string } | null;
+  exitType: ExitType | null;
+  groupBy: GroupBy | null;
+  total: Cell | null;
+  groups: Group[];
+  /** Set when the asked-for total was too small and a larger one is shown instead. */
+  rolledUp: { reason: 'period' | 'department'; from: string; to: string; department: string | null } | null;
+}
+
+const badRequest = (messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department', params = {}) =>
+  new AppError({ code: 'invalid_report', status: 400, messageKey, params });
+
+/** A quarter, a calendar year, or (by quarter only) several whole years. */
+export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { years: number[]; period: string } {
+  const a = /^(\d{4})-Q([1-4])$/.exec(from);
+  const b = /^(\d{4})-Q([1-4])$/.exec(to);
+  if (!a || !b) throw badRequest('reports.error.period');
+  const [fromYear, toYear] = [Number(a[1]), Number(b[1])];
+  if (from === to) return { years: [fromYear], period: `Q${a[2]}` };
+  if (a[2] !== '1' || b[2] !== '4' || toYear < fromYear) throw badRequest('reports.error.period');
+  if (toYear > fromYear && groupBy !== 'quarter') throw badRequest('reports.error.years');
+  if (toYear - fromYear > 9) throw badRequest('reports.error.period');
+  return { years: Array.from({ length: toYear - fromYear + 1 }, (_v, i) => fromYear + i), period: 'Y' };
+}
+
+interface YearData {
+  year: number;
+  lattice: Lattice;
+  shown: Set<string>;
+  rows: Awaited<ReturnType<typeof loadYear>>;
+  invited: Awaited<ReturnType<typeof loadInvited>>;
+}
+
+async function loadYearData(db: Kysely<Database>, year: number, departments: Array<{ id: string; parent_id: string | null }>, k: number): Promise<YearData> {
+  const [rows, invited] = await Promise.all([loadYear(db, year), loadInvited(db, year)]);
+  const lattice = buildLattice(rows, departments);
+  return { year, lattice, shown: shownCells(lattice, k), rows, invited };
+}
+
+/** A lattice cell's value: suppressed, or its measures from the rollup rows it covers. */
+function cell(data: YearData, period: string, department: string, exit: string, band: string): Cell {
+  const key = cellKey(period, department, exit, band);
+  if (!data.shown.has(key)) return { suppressed: true };
+  const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
+  const departments = new Set(subtree(data.lattice.children, department));
+  const matches = (row: { quarter: string; department_id: string; exit_type: string; tenure_band: string }) =>
+    quarters.has(row.quarter) && departments.has(row.department_id) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band);
+  const counts: Record<string, number> = {};
+  let responses = 0;
+  for (const row of data.rows) {
+    if (!matches(row)) continue;
+    responses += row.responses;
+    addCounts(counts, row.counts);
+  }
+  const invited = data.invited.filter(matches).reduce((sum, row) => sum + row.invited, 0);
+  return { suppressed: false, ...measuresOf(responses, invited, counts) };
+}
+
+/** The department asked for, checked against the scope; a manager's default is their first department. */
+function resolveDepartment(departments: Array<{ id: string; name: string; parent_id: string | null }>, scope: Scope, asked?: string): string {
+  const children = new Map<string, string[]>();
+  for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
+  let id = ALL;
+  if (asked && asked !== ALL) {
+    const match = departments.filter((d) => d.id === asked || d.name === asked);
+    if (match.length !== 1) throw badRequest('reports.error.department', { department: asked });
+    id = match[0]!.id;
+  }
+  if (scope.all) return id;
+  const allowed = new Set(scope.departmentIds.flatMap((d) => subtree(children, d)));
+  if (id === ALL) {
+    if (!scope.departmentIds[0]) throw new AppError({ code: 'forbidden', status: 403, messageKey: 'reports.error.scope' });
+    return [...scope.departmentIds].sort((a, b) => departments.findIndex((d) => d.id === a) - departments.findIndex((d) => d.id === b))[0]!;
+  }
+  if (!allowed.has(id)) throw new AppError({ code: 'forbidden', status: 403, messageKey: 'reports.error.scope' });
+  return id;
+}
+
+/**
+ * The report behind the dashboard, the API and the exports. Every number in it
+ * is a lattice cell that suppression allows; a suppressed group carries no number.
+ */
+export async function summarize(db: Kysely<Database>, request: SummaryRequest, k: number, scope: Scope): Promise<Summary> {
+  const { years, period } = parsePeriod(request.from, request.to, request.groupBy);
+  const departments = await loadDepartments(db);
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  let department = resolveDepartment(departments, scope, request.department);
+  const exit = request.exitType ?? ALL;
+  const data = await Promise.all(years.map((year) => loadYearData(db, year, departments, k)));
+  const single = data.length === 1 ? data[0]! : undefined;
+
+  const groupsFor = (p: string, dept: string): Group[] =>
+    data.flatMap((d) => {
+      const at = single ? p : 'Y';
+      switch (request.groupBy) {
+        case 'quarter':
+          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ key: `${d.year}-${q}`, label: `${d.year}-${q}`, value: cell(d, q, dept, exit, ALL) }));
+        case 'department':
+          return (d.lattice.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL) }));
+        case 'tenure':
+          return TENURE_BANDS.map((band) => ({ key: band, label: band, value: cell(d, at, dept, exit, band) }));
+        case 'exitType':
+          return (exit === ALL ? EXIT_TYPES : [exit]).map((e) => ({ key: e, label: e, value: cell(d, at, dept, e, ALL) }));
+        default:
+          return [];
+      }
+    });
+  // Too small to show anything: the whole year instead of a quarter, then the parent department (within the scope).
+  const attempts: Array<{ period: string; department: string; reason: 'period' | 'department' | null }> = [{ period, department, reason: null }];
+  if (single && period !== 'Y') attempts.push({ period: 'Y', department, reason: 'period' });
+  const parent = department === ALL ? undefined : (departments.find((d) => d.id === department)?.parent_id ?? ALL);
+  if (single && parent !== undefined && (scope.all || (parent !== ALL && resolveSafe(departments, scope, parent)))) {
+    attempts.push({ period: 'Y', department: parent, reason: 'department' });
+  }
+  const results = attempts.map((attempt) => {
+    const total = single ? cell(single, attempt.period, attempt.department, exit, ALL) : null;
+    const groups = groupsFor(attempt.period, attempt.department);
+    const useful = (total === null || !total.suppressed) && (groups.length === 0 || groups.some((g) => !g.value.suppressed));
+    return { attempt, total, groups, useful };
+  });
+  const chosen = results.find((r) => r.useful) ?? results[0]!;
+  department = chosen.attempt.department;
+  const { total, groups } = chosen;
+  const rolledUp: Summary['rolledUp'] = chosen.attempt.reason
+    ? { reason: chosen.attempt.reason, from: `${single!.year}-Q1`, to: `${single!.year}-Q4`, department: department === ALL ? null : department }
+    : null;
+  return {
+    k,
+    from: rolledUp ? rolledUp.from : request.from,
+    to: rolledUp ? rolledUp.to : request.to,
+    department: department === ALL ? null : { id: department, name: names.get(department)! },
+    exitType: request.exitType ?? null,
+    groupBy: request.groupBy ?? null,
+    total,
+    groups,
+    rolledUp,
+  };
+}
+
+function resolveSafe(departments: Array<{ id: string; name: string; parent_id: string | null }>, scope: Scope, id: string): boolean {
+  try {
+    resolveDepartment(departments, scope, id);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../server/db/schema.ts';
+import { FileMigrationProvider, Migrator } from 'kysely/migration';
+import t from 'tap';
+import { MIGRATIONS_DIR, migrateToLatest } from '../server/db/migrate.ts';
+import { countsOf } from '../server/insights/rollup.ts';
+import { buildTestApp } from './helpers/app.ts';
+import { testDatabase } from './helpers/database.ts';
+import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
+
+const json = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** The rollup, recomputed the slow way from the JSON answers. */
+async function naiveRollup(db: Kysely<Database>) {
+  const rows = await db.selectFrom('response').select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'answers']).execute();
+  const cells = new Map<string, { responses: number; counts: Record<string, number> }>();
+  for (const row of rows) {
+    const key = [row.quarter, row.department_id, row.tenure_band, row.exit_type].join('|');
+    const cell = cells.get(key) ?? { responses: 0, counts: {} };
+    cell.responses++;
+    for (const [k, n] of Object.entries(countsOf(row.answers))) cell.counts[k] = (cell.counts[k] ?? 0) + n;
+    cells.set(key, cell);
+  }
+  return cells;
+}
+
+t.test('released answers are added to the rollup in the release transaction, exactly', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (let i = 0; i < 12; i++) {
+    const leaver = await invitedLeaver(app, { employeeId: `R${i}`, department: i % 3 ? '営業部' : '開発部', lastDay: i % 2 ? '2026-03-31' : '2026-08-31', hireDate: '2020-04-01' });
+    const answers = validAnswers({ primary_reason: i % 4 ? 'pay_benefits' : 'manager', reasons: i % 4 ? ['pay_benefits', 'culture'] : ['manager'], enps: i % 11, would_return: 1 + (i % 5) });
+    t.equal((await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers } })).statusCode, 201);
+    if (i === 5) await app.worker.runOnce();
+  }
+  const { releaseAnswers } = await import('../server/answers/release.ts');
+  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
+  const expected = await naiveRollup(app.db);
+  t.equal(rollup.length, expected.size);
+  for (const row of rollup) {
+    const cell = expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type].join('|'))!;
+    t.same({ responses: row.responses, counts: row.counts }, cell, `cell ${row.quarter} ${row.exit_type}`);
+  }
+  t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), 12);
+});
+
+t.test('the migration builds the rollup from responses released before it', async (t) => {
+  const database = await testDatabase(t, { empty: true });
+  const migrator = new Migrator({ db: database.db, provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }) });
+  const before = await migrator.migrateTo('2026-11-21T0005_invitation_lifecycle');
+  t.notOk(before.error);
+  const { id: department } = await database.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const { id: version } = await database.db.insertInto('survey_version').values({ survey: 'exit-interview', hash: 'h', definition: sql<string>`'{}'::jsonb` }).returning('id').executeTakeFirstOrThrow();
+  const answers = [validAnswers(), validAnswers({ primary_reason: 'manager', reasons: ['manager', 'manager'], enps: 10 }), { enps: 3 }];
+  for (const a of answers) {
+    await sql`INSERT INTO response (survey_version_id, department_id, tenure_band, exit_type, quarter, answers)
+      VALUES (${version}, ${department}, '3to5', 'voluntary', '2025-Q2', cast(${JSON.stringify(a)}::text AS jsonb))`.execute(database.db);
+  }
+  await migrateToLatest(database.db);
+  const rows = await database.db.selectFrom('response_rollup').selectAll().execute();
+  t.equal(rows.length, 1);
+  t.equal(rows[0]!.responses, 3);
+  t.same(rows[0]!.counts, (await naiveRollup(database.db)).values().next().value!.counts, 'the same counts as the release path computes');
+});
