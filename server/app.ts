@@ -13,6 +13,7 @@ import { i18nPlugin } from './i18n/plugin.ts';
 import { leaverRoutes } from './leavers/routes.ts';
 import { departmentRoutes } from './departments/routes.ts';
 import { insightApiRoutes } from './insights/api-routes.ts';
+import { insightsPlugin } from './insights/plugin.ts';
 import { insightStaffRoutes } from './insights/staff-routes.ts';
 import { invitationStaffRoutes } from './invitations/staff-routes.ts';
 import { leaverImportApiRoutes } from './leavers/import/api-routes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(surveysPlugin, options.surveysDir ? { dir: options.surveysDir } : {});
   await app.register(apiAuthPlugin);
   await app.register(staffAuthPlugin);
+  await app.register(insightsPlugin);
   await app.register(workerPlugin, { enabled: options.worker ?? false });
 
   // Before the routes: it collects their schemas as they are added.

@@ -114,3 +114,18 @@ t.test('staff: managers see their departments only; comments follow the k rule; 
   const exported = await app.db.selectFrom('audit_event').select('action').where('action', 'in', ['report_viewed', 'report_exported']).execute();
   t.ok(exported.some((a) => a.action === 'report_exported') && exported.some((a) => a.action === 'report_viewed'), 'views and exports are audited');
 });
+
+t.test('a report is never stale: new answers and new leavers show at once (the remembered year is keyed on the data)', async (t) => {
+  const { app, get, answer } = await company(t);
+  const before = (await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total;
+  t.match(before, { responses: 9, invited: 10 });
+  await answer('営業部', 3);
+  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 12, invited: 13 });
+  await invitedLeaver(app, { employeeId: 'LATE', department: '営業部', lastDay: '2026-06-01', hireDate: '2021-04-01' });
+  t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 12, invited: 14 });
+  const moved = await app.db.selectFrom('department').select('id').where('name', '=', '法務課').executeTakeFirstOrThrow();
+  const sales = await app.db.selectFrom('department').select('id').where('name', '=', '営業部').executeTakeFirstOrThrow();
+  await app.db.updateTable('department').set({ parent_id: sales.id }).where('id', '=', moved.id).execute();
+  t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 14 }, 'a moved department counts under its new parent');
+});

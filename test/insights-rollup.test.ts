@@ -64,3 +64,27 @@ t.test('the migration builds the rollup from responses released before it', asyn
   t.equal(rows[0]!.responses, 3);
   t.same(rows[0]!.counts, (await naiveRollup(database.db)).values().next().value!.counts, 'the same counts as the release path computes');
 });
+
+t.test('invited counts follow registrations, edits and deletions (triggers)', async (t) => {
+  const { app } = await buildTestApp(t);
+  const count = async () => {
+    const rows = await app.db.selectFrom('invited_rollup').selectAll().where('invited', '!=', 0).orderBy('quarter').execute();
+    return rows.map((r) => `${r.quarter} ${r.tenure_band} ${r.exit_type} ${r.invited}`);
+  };
+  const a = await invitedLeaver(app, { employeeId: 'A', lastDay: '2026-05-15', hireDate: '2021-04-01' });
+  await invitedLeaver(app, { employeeId: 'B', lastDay: '2026-06-30', hireDate: '2021-04-01' });
+  t.same(await count(), ['2026-Q2 5to10 voluntary 2']);
+  const { resendInvitation, issueNewLink } = await import('../server/invitations/resend.ts');
+  const { invitationContext } = await import('../server/invitations/context.ts');
+  await issueNewLink(app.db, await invitationContext(app), a.id, 'exit-interview');
+  await resendInvitation(app.db, await invitationContext(app), a.id, 'exit-interview');
+  t.same(await count(), ['2026-Q2 5to10 voluntary 2'], 'a new link or a resend does not count twice');
+  await app.db.updateTable('leaver').set({ last_day: '2026-08-01', exit_type: 'involuntary' }).where('id', '=', a.id).execute();
+  t.same(await count(), ['2026-Q2 5to10 voluntary 1', '2026-Q3 5to10 involuntary 1'], 'an edit moves the leaver');
+  await app.db.deleteFrom('leaver').where('id', '=', a.id).execute();
+  t.same(await count(), ['2026-Q2 5to10 voluntary 1'], 'a deletion removes them');
+  const { saveSettings, loadSettings } = await import('../server/settings/settings.ts');
+  await saveSettings(app.db, { ...(await loadSettings(app.db)), inviteDaysBefore: 10 });
+  await invitedLeaver(app, { employeeId: 'C', lastDay: '2099-06-30' });
+  t.same(await count(), ['2026-Q2 5to10 voluntary 1'], 'a scheduled leaver is not invited yet');
+});

@@ -191,6 +191,14 @@ export interface ResponseRollupTable {
   counts: ColumnType<Record<string, number>, RawBuilder<string>, RawBuilder<string>>;
 }
 
+export interface InvitedRollupTable {
+  quarter: string;
+  department_id: string;
+  tenure_band: TenureBand;
+  exit_type: ExitType;
+  invited: number;
+}
+
 export interface Database {
   department: DepartmentTable;
   leaver: LeaverTable;
@@ -210,6 +218,7 @@ export interface Database {
   org_settings: OrgSettingsTable;
   leaver_import: LeaverImportTable;
   response_rollup: ResponseRollupTable;
+  invited_rollup: InvitedRollupTable;
 }
 
 export type Leaver = Selectable<LeaverTable>;

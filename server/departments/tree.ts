@@ -66,6 +66,8 @@ export async function deleteDepartment(trx: Kysely<Database>, id: string): Promi
         OR EXISTS (SELECT 1 FROM leaver WHERE department_id = ${id})
         OR EXISTS (SELECT 1 FROM response WHERE department_id = ${id}) AS used`.execute(trx);
   if (rows[0]?.used) throw conflict('departments.error.in_use');
+  // Cells of leavers deleted since: nobody left to count.
+  await trx.deleteFrom('invited_rollup').where('department_id', '=', id).where('invited', '=', 0).execute();
   const deleted = await trx.deleteFrom('department').where('id', '=', id).executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) throw notFound();
 }

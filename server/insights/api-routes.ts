@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { recordAudit } from '../audit/record.ts';
 import { ErrorBody } from '../leavers/api-schemas.ts';
 import { SummaryJson, SummaryQuery } from './api-schemas.ts';
-import { summarize } from './summary.ts';
 
 /** The reports API: the same engine and the same suppression as the dashboard. */
 export const insightApiRoutes: FastifyPluginAsync = async (fastify) => {
@@ -21,7 +20,7 @@ export const insightApiRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const summary = await summarize(app.db, request.query, app.config.anonymityK, { all: true });
+      const summary = await app.insights.summarize(request.query, { all: true });
       await recordAudit(app.db, { action: 'report_viewed', actorLabel: `api-token:${request.apiTokenId}`, ip: request.ip, details: { report: 'summary', ...request.query } });
       return summary;
     },

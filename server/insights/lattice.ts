@@ -50,21 +50,18 @@ export function buildLattice(rows: Array<AtomicRow & { responses: number }>, dep
     if (!children.has(d.id)) children.set(d.id, []);
   }
   const nodes = subtree(children, ALL);
-  // A department's own people, per (quarter, exit, band): the only atoms.
+  // A department's own people per (period, exit, band), 'Y' and '*' included: each row adds to 8 cells.
   const own = new Map<string, number>();
   for (const row of rows) {
-    const key = cellKey(row.quarter, row.department_id, row.exit_type, row.tenure_band);
-    own.set(key, (own.get(key) ?? 0) + row.responses);
-  }
-  const ownOf = (period: string, department: string, exit: string, band: string): number => {
-    let sum = 0;
-    for (const q of period === 'Y' ? QUARTERS : [period]) {
-      for (const e of exit === ALL ? EXIT_TYPES : [exit]) {
-        for (const b of band === ALL ? TENURE_BANDS : [band]) sum += own.get(cellKey(q, department, e, b)) ?? 0;
+    for (const p of [row.quarter, 'Y']) {
+      for (const e of [row.exit_type, ALL]) {
+        for (const b of [row.tenure_band, ALL]) {
+          const key = cellKey(p, row.department_id, e, b);
+          own.set(key, (own.get(key) ?? 0) + row.responses);
+        }
       }
     }
-    return sum;
-  };
+  }
   const value = new Map<string, number>();
   const equations: string[][] = [];
   // Children before parents, so a subtree sum can use its children's sums.
@@ -73,10 +70,13 @@ export function buildLattice(rows: Array<AtomicRow & { responses: number }>, dep
     for (const p of PERIODS) {
       for (const e of EXITS) {
         for (const b of BANDS) {
-          const own = node === ALL ? 0 : ownOf(p, node, e, b);
-          value.set(`own:${cellKey(p, node, e, b)}`, own);
-          value.set(cellKey(p, node, e, b), own + kids.reduce((sum, kid) => sum + value.get(cellKey(p, kid, e, b))!, 0));
-          if (kids.length > 0) equations.push([cellKey(p, node, e, b), `own:${cellKey(p, node, e, b)}`, ...kids.map((kid) => cellKey(p, kid, e, b))]);
+          const key = cellKey(p, node, e, b);
+          const mine = own.get(key) ?? 0;
+          value.set(`own:${key}`, mine);
+          let sum = mine;
+          for (const kid of kids) sum += value.get(cellKey(p, kid, e, b))!;
+          value.set(key, sum);
+          if (kids.length > 0) equations.push([key, `own:${key}`, ...kids.map((kid) => cellKey(p, kid, e, b))]);
         }
       }
     }

@@ -10,7 +10,7 @@ import { choiceLabels } from './labels.ts';
 import { ALL, subtree } from './lattice.ts';
 import { loadDepartments } from './load.ts';
 import { scopeOf, yearsWithData } from './scope.ts';
-import { GROUP_BY, parsePeriod, summarize } from './summary.ts';
+import { GROUP_BY, parsePeriod } from './summary.ts';
 
 const Filters = Type.Object(
   {
@@ -45,13 +45,13 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/insights', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
     const { years, year, scope, base, query } = await resolve(request, request.query);
     const k = app.config.anonymityK;
-    const total = await summarize(app.db, base, k, scope);
+    const total = await app.insights.summarize(base, scope);
     const scoped = { ...base, department: total.department?.id ?? ALL };
     const [trend, byDepartment, byTenure, byExitType] = await Promise.all([
-      summarize(app.db, { ...scoped, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, k, scope),
-      summarize(app.db, { ...scoped, groupBy: 'department' }, k, scope),
-      summarize(app.db, { ...scoped, groupBy: 'tenure' }, k, scope),
-      summarize(app.db, { ...scoped, groupBy: 'exitType' }, k, scope),
+      app.insights.summarize({ ...scoped, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, scope),
+      app.insights.summarize({ ...scoped, groupBy: 'department' }, scope),
+      app.insights.summarize({ ...scoped, groupBy: 'tenure' }, scope),
+      app.insights.summarize({ ...scoped, groupBy: 'exitType' }, scope),
     ]);
     const departments = await loadDepartments(app.db);
     const allowed = scope.all ? departments : departments.filter((d) => scope.departmentIds.some((root) => subtree(childrenOf(departments), root).includes(d.id)));
@@ -71,7 +71,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/staff/insights/export', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
     const { base, scope, query } = await resolve(request, request.query);
-    const summary = await summarize(app.db, { ...base, ...(query.groupBy ? { groupBy: query.groupBy } : {}) }, app.config.anonymityK, scope);
+    const summary = await app.insights.summarize({ ...base, ...(query.groupBy ? { groupBy: query.groupBy } : {}) }, scope);
     const format = query.format ?? 'csv';
     await recordAudit(app.db, { action: 'report_exported', actor: request.staff, ip: request.ip, details: { format, from: base.from, to: base.to, groupBy: query.groupBy ?? 'none' } });
     const name = `honne-${base.from}-${base.to}${query.groupBy ? `-by-${query.groupBy}` : ''}`;
@@ -86,7 +86,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/insights/comments', { preHandler: anyStaff, schema: { querystring: Filters } }, async (request, reply) => {
     const { base, scope, year, query } = await resolve(request, request.query);
     const k = app.config.anonymityK;
-    const summary = await summarize(app.db, base, k, scope);
+    const summary = await app.insights.summarize(base, scope);
     const total = summary.total;
     const reasonCount = query.reason && total && !total.suppressed ? (total.primaryReasons.find((r) => r.code === query.reason)?.count ?? 0) : undefined;
     // Shown only when the group itself is shown and, filtered by a reason, that reason's group has at least k.

@@ -59,23 +59,36 @@ export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { year
   return { years: Array.from({ length: toYear - fromYear + 1 }, (_v, i) => fromYear + i), period: 'Y' };
 }
 
-interface YearData {
+export interface YearData {
   year: number;
   lattice: Lattice;
   shown: Set<string>;
   rows: Awaited<ReturnType<typeof loadYear>>;
   invited: Awaited<ReturnType<typeof loadInvited>>;
+  /** Measures already worked out, by cell key (the data never changes under a YearData). */
+  cells: Map<string, Cell>;
 }
 
-async function loadYearData(db: Kysely<Database>, year: number, departments: Array<{ id: string; parent_id: string | null }>, k: number): Promise<YearData> {
+/** A year's rollup, its lattice and what suppression shows; the insights plugin memoises it until the data changes. */
+export type YearSource = (db: Kysely<Database>, year: number, departments: Array<{ id: string; parent_id: string | null }>, k: number) => Promise<YearData>;
+
+export const loadYearData: YearSource = async (db, year, departments, k) => {
   const [rows, invited] = await Promise.all([loadYear(db, year), loadInvited(db, year)]);
   const lattice = buildLattice(rows, departments);
-  return { year, lattice, shown: shownCells(lattice, k), rows, invited };
-}
+  return { year, lattice, shown: shownCells(lattice, k), rows, invited, cells: new Map() };
+};
 
 /** A lattice cell's value: suppressed, or its measures from the rollup rows it covers. */
 function cell(data: YearData, period: string, department: string, exit: string, band: string): Cell {
   const key = cellKey(period, department, exit, band);
+  const known = data.cells.get(key);
+  if (known) return known;
+  const value = cellValue(data, key, period, department, exit, band);
+  data.cells.set(key, value);
+  return value;
+}
+
+function cellValue(data: YearData, key: string, period: string, department: string, exit: string, band: string): Cell {
   if (!data.shown.has(key)) return { suppressed: true };
   const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
   const departments = new Set(subtree(data.lattice.children, department));
@@ -116,13 +129,13 @@ function resolveDepartment(departments: Array<{ id: string; name: string; parent
  * The report behind the dashboard, the API and the exports. Every number in it
  * is a lattice cell that suppression allows; a suppressed group carries no number.
  */
-export async function summarize(db: Kysely<Database>, request: SummaryRequest, k: number, scope: Scope): Promise<Summary> {
+export async function summarize(db: Kysely<Database>, request: SummaryRequest, k: number, scope: Scope, source: YearSource = loadYearData): Promise<Summary> {
   const { years, period } = parsePeriod(request.from, request.to, request.groupBy);
   const departments = await loadDepartments(db);
   const names = new Map(departments.map((d) => [d.id, d.name]));
   let department = resolveDepartment(departments, scope, request.department);
   const exit = request.exitType ?? ALL;
-  const data = await Promise.all(years.map((year) => loadYearData(db, year, departments, k)));
+  const data = await Promise.all(years.map((year) => source(db, year, departments, k)));
   const single = data.length === 1 ? data[0]! : undefined;
 
   const groupsFor = (p: string, dept: string): Group[] =>

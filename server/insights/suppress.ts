@@ -9,36 +9,46 @@ import type { Lattice } from './lattice.ts';
  * unknown unless there are none.
  */
 export function shownCells(lattice: Lattice, k: number): Set<string> {
-  const { value, equations } = lattice;
-  const shown = new Set<string>();
-  for (const [key, n] of value) if (!key.startsWith('own:') && n >= k) shown.add(key);
-  const sensitive = (key: string) => {
-    const n = value.get(key)!;
-    return n > 0 && n < k;
-  };
-  const byVariable = new Map<string, number[]>();
-  equations.forEach((terms, i) => terms.forEach((term) => byVariable.set(term, [...(byVariable.get(term) ?? []), i])));
+  // Integers and typed arrays: a year of a large organisation has thousands of cells and equations.
+  const keys = [...lattice.value.keys()];
+  const id = new Map(keys.map((key, i) => [key, i]));
+  const value = Int32Array.from(keys, (key) => lattice.value.get(key)!);
+  const hidden = Uint8Array.from(keys, (key) => (key.startsWith('own:') ? 1 : 0));
+  const equations = lattice.equations.map((terms) => Int32Array.from(terms, (term) => id.get(term)!));
+  const byVariable: number[][] = keys.map(() => []);
+  equations.forEach((terms, i) => terms.forEach((term) => byVariable[term]!.push(i)));
+  const shown = Uint8Array.from(keys, (_key, i) => (!hidden[i] && value[i]! >= k ? 1 : 0));
+  const sensitive = (i: number) => value[i]! > 0 && value[i]! < k;
 
   for (;;) {
-    const known = new Set<string>(shown);
-    for (const [key, n] of value) if (key.startsWith('own:') && n === 0) known.add(key);
-    // Solve every equation left with one unknown, and what that solves in turn.
-    const unknownCount = equations.map((terms) => terms.filter((t) => !known.has(t)).length);
-    const queue = unknownCount.flatMap((count, i) => (count === 1 ? [i] : []));
-    const derivedBy = new Map<string, number>();
-    let leak: string | undefined;
-    while (queue.length > 0 && !leak) {
-      const i = queue.shift()!;
-      const variable = equations[i]!.find((t) => !known.has(t));
+    // What an attacker knows: every shown cell, and every equation left with one unknown, repeatedly.
+    const known = Uint8Array.from(shown, (s, i) => (s || (hidden[i] && value[i] === 0) ? 1 : 0));
+    const unknownCount = Int32Array.from(equations, (terms) => terms.reduce((n, t) => n + (known[t] ? 0 : 1), 0));
+    const derivedBy = new Int32Array(keys.length).fill(-1);
+    const queue: number[] = [];
+    unknownCount.forEach((count, i) => count === 1 && queue.push(i));
+    const leaks: number[] = [];
+    for (let head = 0; head < queue.length; head++) {
+      const i = queue[head]!;
+      const variable = equations[i]!.find((t) => !known[t]);
       if (variable === undefined) continue;
-      known.add(variable);
-      derivedBy.set(variable, i);
-      if (sensitive(variable)) leak = variable;
-      for (const j of byVariable.get(variable) ?? []) if (--unknownCount[j]! === 1) queue.push(j);
+      known[variable] = 1;
+      derivedBy[variable] = i;
+      if (sensitive(variable)) leaks.push(variable);
+      for (const j of byVariable[variable]!) if (--unknownCount[j]! === 1) queue.push(j);
     }
-    if (!leak) return shown;
-    shown.delete(cellToHide(leak, derivedBy, equations, shown, value));
+    if (leaks.length === 0) break;
+    // Every leak of this round is closed before looking again: a few rounds, not one per leak.
+    const hiddenNow = new Uint8Array(keys.length);
+    for (const leak of leaks) {
+      const cell = cellToHide(leak, derivedBy, equations, shown, value, hiddenNow);
+      // -1: a hiding earlier in this round already broke its chain; the next round checks again.
+      if (cell < 0) continue;
+      shown[cell] = 0;
+      hiddenNow[cell] = 1;
+    }
   }
+  return new Set(keys.filter((_key, i) => shown[i]));
 }
 
 /**
@@ -46,25 +56,25 @@ export function shownCells(lattice: Lattice, k: number): Set<string> {
  * that solved it, the smallest shown part (else the total); when every other term
  * there was itself solved, the search goes back through what solved those.
  */
-function cellToHide(leak: string, derivedBy: Map<string, number>, equations: string[][], shown: Set<string>, value: Map<string, number>): string {
-  const visited = new Set<string>([leak]);
+function cellToHide(leak: number, derivedBy: Int32Array, equations: Int32Array[], shown: Uint8Array, value: Int32Array, hiddenNow: Uint8Array): number {
+  const visited = new Set<number>([leak]);
   let frontier = [leak];
   while (frontier.length > 0) {
-    const next: string[] = [];
+    const next: number[] = [];
     for (const variable of frontier) {
-      const [total, ...parts] = equations[derivedBy.get(variable)!]!;
-      const others = [...parts, total!].filter((t) => t !== variable);
-      const candidates = others.filter((t) => shown.has(t));
-      const partsShown = candidates.filter((t) => t !== total).sort((a, b) => value.get(a)! - value.get(b)! || a.localeCompare(b));
-      if (partsShown[0]) return partsShown[0];
-      if (candidates[0]) return candidates[0];
-      for (const t of others) {
-        if (visited.has(t) || !derivedBy.has(t)) continue;
+      const terms = equations[derivedBy[variable]!]!;
+      if (terms.some((t) => hiddenNow[t])) return -1;
+      const [total, ...parts] = terms;
+      const smallestPart = parts.filter((t) => t !== variable && shown[t]).sort((a, b) => value[a]! - value[b]! || a - b)[0];
+      if (smallestPart !== undefined) return smallestPart;
+      if (total !== variable && shown[total!]) return total!;
+      for (const t of [total!, ...parts]) {
+        if (visited.has(t) || derivedBy[t]! < 0) continue;
         visited.add(t);
         next.push(t);
       }
     }
     frontier = next;
   }
-  throw new Error(`no shown cell leads to ${leak}`);
+  return -1;
 }

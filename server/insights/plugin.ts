@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import { loadYearData, type Scope, type Summary, type SummaryRequest, type YearSource, summarize } from './summary.ts';
+
+export interface Insights {
+  summarize(request: SummaryRequest, scope: Scope): Promise<Summary>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    insights: Insights;
+  }
+}
+
+const REMEMBERED_YEARS = 16;
+
+/**
+ * Remembers each year's rollup, lattice and suppression decision until its data
+ * changes. The key is a fingerprint read from the database on every request (the
+ * responses released, which only grow; the invited counts; the department tree;
+ * k), so every instance reaches the same decision on its own and none holds state
+ * another needs.
+ */
+export function memoisedYears(): YearSource {
+  const memo = new Map<string, ReturnType<YearSource>>();
+  return async (db, year, departments, k) => {
+    const { rows } = await sql<{ responses: string; invited: string }>`
+      SELECT (SELECT count(*) || ':' || coalesce(sum(responses), 0) FROM response_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS responses,
+             (SELECT coalesce(md5(string_agg(quarter || department_id || tenure_band || exit_type || ':' || invited, ',' ORDER BY quarter, department_id, tenure_band, exit_type)), '')
+              FROM invited_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS invited`.execute(db);
+    const tree = createHash('sha256').update(departments.map((d) => `${d.id}>${d.parent_id ?? ''}`).join(',')).digest('base64url');
+    const key = `${year}|${k}|${rows[0]!.responses}|${rows[0]!.invited}|${tree}`;
+    const known = memo.get(key);
+    if (known) return known;
+    const loading = loadYearData(db, year, departments, k);
+    memo.set(key, loading);
+    loading.catch(() => memo.delete(key));
+    if (memo.size > REMEMBERED_YEARS) memo.delete(memo.keys().next().value!);
+    return loading;
+  };
+}
+
+export const insightsPlugin = fp(
+  async (app) => {
+    const years = memoisedYears();
+    app.decorate('insights', {
+      summarize: (request: SummaryRequest, scope: Scope) => summarize(app.db, request, app.config.anonymityK, scope, years),
+    });
+  },
+  { name: 'honne-insights', dependencies: ['honne-db', 'honne-config'] },
+);
