@@ -23,6 +23,7 @@ import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../server/leavers/register-leaver.ts';
 import { DEFAULT_SURVEY } from '../server/surveys/plugin.ts';
 import { DemoExistsError, seedDemo } from '../server/demo/seed.ts';
+import { quarterlyBatch } from '../server/reports/batch.ts';
 
 const USAGE = `Usage: npm run honne -- <command>
 
@@ -36,7 +37,9 @@ const USAGE = `Usage: npm run honne -- <command>
                                   add a staff user (without --password: prints a link to set one)
   answers release                 release the answers waiting in the pool now
   mail deliver                    send queued mail now
-  demo seed [--leavers N]         create a demo company (default 2,000 leavers over 8 quarters) with answered surveys`;
+  demo seed [--leavers N]         create a demo company (default 2,000 leavers over 8 quarters) with answered surveys
+  reports quarterly --quarter 2026-Q3 --out DIR [--email]
+                                  write every department's quarterly PDF to DIR; --email also mails each manager theirs`;
 
 const cliLocale: Locale = /^ja/i.test(process.env.LANG ?? '') ? 'ja' : 'en';
 
@@ -53,6 +56,9 @@ const OPTIONS = {
   departments: { type: 'string' },
   password: { type: 'string' },
   leavers: { type: 'string' },
+  quarter: { type: 'string' },
+  out: { type: 'string' },
+  send: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,6 +121,16 @@ const COMMANDS: Record<string, Command> = {
       throw error;
     }
   },
+  'reports quarterly': async (app, values) => {
+    if (!values.quarter || !/^\d{4}-Q[1-4]$/.test(values.quarter) || !values.out) throw new UsageError('reports quarterly needs --quarter YYYY-Qn --out DIR');
+    const progress = (done: number, total: number) => {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+    };
+    const result = await quarterlyBatch(app, { quarter: values.quarter, outDir: values.out, email: Boolean(values.send), locale: cliLocale, onProgress: progress });
+    return `Wrote ${result.files} report(s) to ${values.out}${values.send ? `; queued ${result.mails} mail(s) to managers` : ''}.`;
+  },
   'mail deliver': async (app) => {
     await app.worker.runOnce();
     const waiting = await app.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
@@ -139,7 +155,9 @@ function describeError(error: unknown): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  // `reports quarterly --email` is a switch, while `user add --email` takes an address.
+  const args = argv[0] === 'reports' ? argv.map((arg) => (arg === '--email' ? '--send' : arg)) : argv;
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   const name = positionals.slice(0, 2).join(' ');
   const command = COMMANDS[name] ?? COMMANDS[positionals[0] ?? ''];
   if (values.help || !command) {

@@ -19,6 +19,7 @@ import { invitationStaffRoutes } from './invitations/staff-routes.ts';
 import { leaverImportApiRoutes } from './leavers/import/api-routes.ts';
 import { leaverImportStaffRoutes } from './leavers/import/staff-routes.ts';
 import { leaverEditRoutes } from './leavers/staff-edit-routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { openApiPlugin } from './site/openapi.ts';
 import { leaverStaffRoutes } from './leavers/staff-routes.ts';
@@ -88,5 +89,6 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(userRoutes);
   await app.register(insightApiRoutes);
   await app.register(insightStaffRoutes);
+  await app.register(reportRoutes);
   return app;
 }

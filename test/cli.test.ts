@@ -8,6 +8,8 @@ import { TEST_SECRET } from './helpers/app.ts';
 import { testDatabase } from './helpers/database.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+// Every command is a new process that loads the app and opens the database: about twenty of them.
+t.setTimeout(300_000);
 
 function honne(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

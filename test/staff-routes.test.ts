@@ -60,6 +60,8 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['GET', '/staff/insights', null, [303, 403, 200, 200]],
     ['GET', '/staff/insights/export?format=csv', null, [303, 403, 200, 200]],
     ['GET', '/staff/insights/comments', null, [303, 403, 200, 200]],
+    ['GET', '/staff/reports', null, [303, 200, 200, 200]],
+    ['GET', `/reports/quarterly/2026-Q1.pdf?department=${missing}`, null, [303, 403, 400, 400]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],
@@ -80,10 +82,10 @@ t.test('route matrix: every staff route × every role', async (t) => {
       stack.length = depth;
       stack[depth] = m[2]!;
       const path = stack.join('');
-      if (!/^\/(staff|setup)/.test(path)) return [];
+      if (!/^\/(staff|setup|reports)/.test(path)) return [];
       return m[3]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
     });
-  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.split('?')[0]!.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p')}`));
+  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.split('?')[0]!.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p').replace('2026-Q1.pdf', ':p')}`));
   t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
   t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
 

@@ -1,4 +1,5 @@
 import { insightMessages } from '../insights/messages.ts';
+import { reportMessages } from '../reports/messages.ts';
 import { invitationMessages } from '../invitations/messages.ts';
 import { departmentMessages } from '../departments/messages.ts';
 import { importMessages } from '../leavers/import/messages.ts';
@@ -71,7 +72,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja, ...insightMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja, ...insightMessages.ja, ...reportMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -135,7 +136,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en, ...insightMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en, ...insightMessages.en, ...reportMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

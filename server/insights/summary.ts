@@ -67,6 +67,18 @@ export interface YearData {
   invited: Awaited<ReturnType<typeof loadInvited>>;
   /** Measures already worked out, by cell key (the data never changes under a YearData). */
   cells: Map<string, Cell>;
+  /** Rows by department, so a cell reads only its subtree's rows. */
+  byDepartment?: Map<string, { rows: YearData['rows']; invited: YearData['invited'] }>;
+}
+
+function indexByDepartment(data: YearData) {
+  if (data.byDepartment) return data.byDepartment;
+  const index = new Map<string, { rows: YearData['rows']; invited: YearData['invited'] }>();
+  const entry = (id: string) => index.get(id) ?? (index.set(id, { rows: [], invited: [] }), index.get(id)!);
+  for (const row of data.rows) entry(row.department_id).rows.push(row);
+  for (const row of data.invited) entry(row.department_id).invited.push(row);
+  data.byDepartment = index;
+  return index;
 }
 
 /** A year's rollup, its lattice and what suppression shows; the insights plugin memoises it until the data changes. */
@@ -91,17 +103,22 @@ function cell(data: YearData, period: string, department: string, exit: string, 
 function cellValue(data: YearData, key: string, period: string, department: string, exit: string, band: string): Cell {
   if (!data.shown.has(key)) return { suppressed: true };
   const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
-  const departments = new Set(subtree(data.lattice.children, department));
-  const matches = (row: { quarter: string; department_id: string; exit_type: string; tenure_band: string }) =>
-    quarters.has(row.quarter) && departments.has(row.department_id) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band);
+  const matches = (row: { quarter: string; exit_type: string; tenure_band: string }) =>
+    quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band);
+  const index = indexByDepartment(data);
   const counts: Record<string, number> = {};
   let responses = 0;
-  for (const row of data.rows) {
-    if (!matches(row)) continue;
-    responses += row.responses;
-    addCounts(counts, row.counts);
+  let invited = 0;
+  for (const id of subtree(data.lattice.children, department)) {
+    const own = index.get(id);
+    if (!own) continue;
+    for (const row of own.rows) {
+      if (!matches(row)) continue;
+      responses += row.responses;
+      addCounts(counts, row.counts);
+    }
+    for (const row of own.invited) if (matches(row)) invited += row.invited;
   }
-  const invited = data.invited.filter(matches).reduce((sum, row) => sum + row.invited, 0);
   return { suppressed: false, ...measuresOf(responses, invited, counts) };
 }
 
@@ -112,6 +129,8 @@ function resolveDepartment(departments: Array<{ id: string; name: string; parent
   let id = ALL;
   if (asked && asked !== ALL) {
     const match = departments.filter((d) => d.id === asked || d.name === asked);
+    // A manager learns nothing about departments outside their scope, not even whether one exists.
+    if (match.length !== 1 && !scope.all) throw new AppError({ code: 'forbidden', status: 403, messageKey: 'reports.error.scope' });
     if (match.length !== 1) throw badRequest('reports.error.department', { department: asked });
     id = match[0]!.id;
   }

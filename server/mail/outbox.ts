@@ -9,6 +9,8 @@ export interface MailMessage {
   html: string;
   /** The organisation's sender name; the address is always MAIL_FROM's. */
   fromName?: string;
+  /** Files, base64 (quarterly PDFs for managers); sealed with the rest. */
+  attachments?: Array<{ filename: string; contentType: string; base64: string }>;
 }
 
 export interface QueuedMail {

@@ -16,6 +16,16 @@ function sender(from: string, message: MailMessage) {
   return { name: message.fromName, address };
 }
 
+function nodemailerFields({ to, subject, text, html, attachments }: MailMessage) {
+  return {
+    to,
+    subject,
+    text,
+    html,
+    ...(attachments ? { attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.base64, encoding: 'base64' })) } : {}),
+  };
+}
+
 /** A refusal that will not change by retrying (5xx): the address is wrong or the mailbox gone. */
 export function isPermanentFailure(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
@@ -32,8 +42,7 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(url.toString());
   return {
     async send(_id, message) {
-      const { fromName: _name, ...rest } = message;
-      await transporter.sendMail({ ...rest, from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
+      await transporter.sendMail({ ...nodemailerFields(message), from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
       return 'smtp';
     },
     close: () => transporter.close(),
@@ -45,8 +54,7 @@ export function folderTransport(dir: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(id, message) {
-      const { fromName: _name, ...rest } = message;
-      const info = await transporter.sendMail({ ...rest, from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
+      const info = await transporter.sendMail({ ...nodemailerFields(message), from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated' } });
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });

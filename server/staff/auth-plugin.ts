@@ -9,7 +9,8 @@ import type { StaffUser } from './users.ts';
 
 export const SESSION_COOKIE = 'honne_session';
 const SESSION_COOKIE_SECONDS = 7 * 24 * 3600;
-const STAFF_PATHS = /^\/(staff|setup)(\/|\?|$)/;
+// Staff pages, the set-up links, and /reports (the staff's PDF downloads).
+const STAFF_PATHS = /^\/(staff|setup|reports)(\/|\?|$)/;
 
 type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 

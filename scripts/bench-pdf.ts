@@ -1,0 +1,92 @@
+/**
+ * bench:pdf: the demo company (2,000 leavers through the respondent route), grown
+ * to 500 departments whose extra sections get answers through the release code
+ * path (response rows and addToRollup); then one department's quarterly PDF
+ * (p50/p95 of 20) and the whole batch of 500 to a temporary folder, with the
+ * process's peak RSS. Needs DATABASE_URL (an admin connection): creates and drops
+ * its own database, so the embedded engine's memory is not counted as the app's.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { TENURE_BANDS } from '../server/answers/cohort.ts';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config/config.ts';
+import { connect } from '../server/db/connect.ts';
+import { jsonb } from '../server/db/jsonb.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { demoAnswers, pick, seededRandom } from '../server/demo/answers.ts';
+import { seedDemo } from '../server/demo/seed.ts';
+import { addToRollup } from '../server/insights/rollup.ts';
+import { createLogger } from '../server/logging.ts';
+import { quarterlyBatch } from '../server/reports/batch.ts';
+import { buildQuarterlyReport } from '../server/reports/build.ts';
+import { previousQuarter } from '../server/reports/quarterly-data.ts';
+
+const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 500);
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  console.error('bench:pdf needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  process.exit(2);
+}
+const name = `honne_bench_${randomBytes(4).toString('hex')}`;
+const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE DATABASE ${name}`);
+const dataDir = mkdtempSync(join(tmpdir(), 'honne-bench-pdf-'));
+const handle = await connect({ databaseUrl: url, maxConnections: 4 });
+try {
+  await migrateToLatest(handle.db);
+  const config = loadConfig({ SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: url });
+  const app = await buildApp(config, { db: handle.db, logger: createLogger('silent'), mailTransport: { send: async () => 'none', close() {} } });
+  await app.ready();
+  await seedDemo(app, 2000);
+  const random = seededRandom(11);
+  const parents = await handle.db.selectFrom('department').select(['id', 'name']).where('parent_id', 'is not', null).execute();
+  const [version] = await handle.db.selectFrom('survey_version').select('id').execute();
+  const today = new Date().toISOString().slice(0, 10);
+  const quarter = previousQuarter(`${today.slice(0, 4)}-Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`);
+  const quarters = [quarter, previousQuarter(quarter), previousQuarter(previousQuarter(quarter))];
+  const existing = (await handle.db.selectFrom('department').select('id').execute()).length;
+  for (let i = existing; i < DEPARTMENTS; i++) {
+    const parent = parents[i % parents.length]!;
+    const { id } = await handle.db.insertInto('department').values({ name: `${parent.name} 第${i}課`, parent_id: parent.id }).returning('id').executeTakeFirstOrThrow();
+    const responses = Array.from({ length: 5 + Math.floor(random() * 30) }, () => {
+      const exit = pick(random, [['voluntary', 80], ['contract_end', 12], ['retirement', 4], ['involuntary', 4]] as Array<[string, number]>);
+      return { quarter: quarters[Math.floor(random() * 3)]!, department_id: id, tenure_band: TENURE_BANDS[Math.floor(random() * 5)]!, exit_type: exit, answers: demoAnswers(random, 'ja', exit) };
+    });
+    await handle.db.transaction().execute(async (trx) => {
+      await trx.insertInto('response').values(responses.map((r) => ({ ...r, survey_version_id: version!.id, answers: jsonb(r.answers) })) as never).execute();
+      await addToRollup(trx, responses);
+    });
+  }
+  const departments = await handle.db.selectFrom('department').select(['id', 'name']).orderBy('name').execute();
+  console.log(`bench:pdf: ${departments.length} departments, quarter ${quarter}`);
+
+  const sample = departments.find((d) => d.name.startsWith('営業本部'))!;
+  await buildQuarterlyReport(app, quarter, sample.id, { all: true }, 'ja');
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    const { pdf } = await buildQuarterlyReport(app, quarter, sample.id, { all: true }, 'ja');
+    times.push(performance.now() - started);
+    bytes = pdf.length;
+  }
+  times.sort((a, b) => a - b);
+  console.log(`one report (${sample.name}, ${(bytes / 1024).toFixed(0)} KiB): p50 ${times[10]!.toFixed(0)} ms, p95 ${times[19]!.toFixed(0)} ms (target < 300 ms)`);
+
+  const out = join(dataDir, 'reports');
+  const started = performance.now();
+  const { files } = await quarterlyBatch(app, { quarter, outDir: out, email: false, locale: 'ja' });
+  console.log(`batch: ${files} reports in ${((performance.now() - started) / 1000).toFixed(1)} s (target < 60 s)`);
+  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (target < 400 MiB)`);
+  await app.close();
+} finally {
+  await handle.close();
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,57 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Locale, translate } from '../i18n/messages.ts';
+import { loadDepartments } from '../insights/load.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { loadSettings } from '../settings/settings.ts';
+import { buildQuarterlyReport } from './build.ts';
+
+const fileName = (quarter: string, name: string) => `${quarter}-${name.replace(/[\\/:*?"<>|\s]+/g, '_')}.pdf`;
+
+/**
+ * Every department's quarterly report, one at a time (memory stays flat however
+ * many there are), written to `outDir`; with `email`, each manager then gets the
+ * reports of the departments assigned to them, in their language, through the
+ * outbox. Returns how many files and mails.
+ */
+export async function quarterlyBatch(
+  app: FastifyInstance,
+  options: { quarter: string; outDir: string; email: boolean; locale: Locale; onProgress?: (done: number, total: number) => void },
+): Promise<{ files: number; mails: number }> {
+  const departments = await loadDepartments(app.db);
+  await mkdir(options.outDir, { recursive: true });
+  let done = 0;
+  for (const department of departments) {
+    const { pdf } = await buildQuarterlyReport(app, options.quarter, department.id, { all: true }, options.locale);
+    await writeFile(join(options.outDir, fileName(options.quarter, department.name)), pdf);
+    options.onProgress?.(++done, departments.length);
+  }
+  if (!options.email) return { files: departments.length, mails: 0 };
+
+  const managers = await app.db
+    .selectFrom('staff_user')
+    .innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id')
+    .innerJoin('department', 'department.id', 'staff_department.department_id')
+    .select(['staff_user.id', 'staff_user.email', 'staff_user.locale', 'department.id as department_id', 'department.name'])
+    .where('staff_user.role', '=', 'manager')
+    .orderBy('staff_user.email')
+    .execute();
+  const settings = await loadSettings(app.db);
+  const company = settings.senderName ?? app.config.orgName;
+  let mails = 0;
+  for (const email of [...new Set(managers.map((m) => m.email))]) {
+    const own = managers.filter((m) => m.email === email);
+    const locale = own[0]!.locale ?? options.locale;
+    const attachments = [];
+    for (const m of own) {
+      const { pdf } = await buildQuarterlyReport(app, options.quarter, m.department_id, { all: false, departmentIds: own.map((o) => o.department_id) }, locale);
+      attachments.push({ filename: fileName(options.quarter, m.name), contentType: 'application/pdf', base64: pdf.toString('base64') });
+    }
+    const t = (key: 'reports.mail.subject' | 'reports.mail.body') => translate(locale, key, { company, quarter: options.quarter, count: attachments.length });
+    await enqueueMail(app.db, app.keys.outbox, { kind: 'quarterly_report', message: { to: email, subject: t('reports.mail.subject'), text: t('reports.mail.body'), html: `<p>${t('reports.mail.body')}</p>`, fromName: company, attachments } });
+    mails++;
+  }
+  app.worker.wake();
+  return { files: departments.length, mails };
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { Locale } from '../db/schema.ts';
+import { groupComments } from '../insights/comments.ts';
+import { choiceLabels } from '../insights/labels.ts';
+import { ALL, subtree } from '../insights/lattice.ts';
+import { loadDepartments } from '../insights/load.ts';
+import type { Cell, Group, Scope } from '../insights/summary.ts';
+import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
+
+export interface QuarterlyData {
+  quarter: string;
+  previousQuarter: string;
+  department: { id: string; name: string };
+  k: number;
+  current: Cell;
+  previous: Cell;
+  trend: Group[];
+  byTenure: Group[];
+  byExitType: Group[];
+  comments: string[] | null;
+  reasonLabels: Record<string, string>;
+}
+
+const MAX_COMMENTS = 8;
+
+export function previousQuarter(quarter: string): string {
+  const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(6))];
+  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
+}
+
+/**
+ * Everything a department's quarterly report shows, from the insights engine and
+ * under its suppression. A quarter too small to show stays suppressed here: the
+ * report is about that quarter, so the engine's roll-up to the year is not used.
+ */
+export async function quarterlyData(app: FastifyInstance, quarter: string, departmentId: string, scope: Scope, locale: Locale): Promise<QuarterlyData> {
+  const year = Number(quarter.slice(0, 4));
+  const base = { department: departmentId };
+  const exact = async (from: string, groupBy?: 'tenure' | 'exitType') => {
+    const summary = await app.insights.summarize({ ...base, from, to: from, ...(groupBy ? { groupBy } : {}) }, scope);
+    const rolled = summary.rolledUp !== null;
+    return { total: rolled || !summary.total ? ({ suppressed: true } as Cell) : summary.total, groups: summary.groups.map((g) => (rolled ? { ...g, value: { suppressed: true } as Cell } : g)), summary };
+  };
+  const [current, previous, tenure, exitType, trend] = await Promise.all([
+    exact(quarter),
+    exact(previousQuarter(quarter)),
+    exact(quarter, 'tenure'),
+    exact(quarter, 'exitType'),
+    app.insights.summarize({ ...base, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, scope),
+  ]);
+  const department = current.summary.department ?? { id: departmentId, name: '' };
+  let comments: string[] | null = null;
+  if (!current.total.suppressed) {
+    const departments = await loadDepartments(app.db);
+    const children = new Map<string, string[]>();
+    for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
+    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(children, department.id) })).slice(0, MAX_COMMENTS);
+  }
+  return {
+    quarter,
+    previousQuarter: previousQuarter(quarter),
+    department,
+    k: app.config.anonymityK,
+    current: current.total,
+    previous: previous.total,
+    trend: trend.groups.filter((g) => g.key <= quarter).slice(-8),
+    byTenure: tenure.groups,
+    byExitType: exitType.groups,
+    comments,
+    reasonLabels: choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', locale),
+  };
+}

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import t from 'tap';
+import { seedDemo } from '../server/demo/seed.ts';
+import { createSession } from '../server/staff/sessions.ts';
+import { buildTestApp } from './helpers/app.ts';
+import { csrf, staffCookie, staffUser } from './helpers/staff.ts';
+
+const SHOTS = new URL('./e2e/screenshots/', import.meta.url).pathname;
+const pdftotext = existsSync('/usr/bin/pdftotext') ? false : 'no pdftotext (apt-get install poppler-utils)';
+const text = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
+const lastQuarter = () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const q = Math.ceil(Number(today.slice(5, 7)) / 3);
+  return q === 1 ? `${Number(today.slice(0, 4)) - 1}-Q4` : `${today.slice(0, 4)}-Q${q - 1}`;
+};
+
+t.test('quarterly PDF: Japanese and English, suppression honoured, managers limited to their departments, downloads audited', { skip: pdftotext }, async (t) => {
+  const { app } = await buildTestApp(t);
+  await seedDemo(app, 900);
+  mkdirSync(SHOTS, { recursive: true });
+  const quarter = lastQuarter();
+  const id = async (name: string) => (await app.db.selectFrom('department').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+  const hr = await staffCookie(app, 'hr');
+  const download = (department: string, cookie: string, lang = 'ja') => app.inject({ url: `/reports/quarterly/${quarter}.pdf?department=${department}&lang=${lang}`, headers: { cookie } });
+
+  const sales = await download(await id('営業本部 Sales Division'), hr);
+  t.equal(sales.statusCode, 200);
+  t.equal(sales.headers['content-type'], 'application/pdf');
+  writeFileSync(`${SHOTS}report-sales-ja.pdf`, sales.rawPayload);
+  const ja = text(sales.rawPayload);
+  t.match(ja, '四半期 退職者レポート');
+  t.match(ja, '営業本部 Sales Division');
+  t.match(ja, quarter);
+  t.match(ja, /回答数\s+\d+/, 'the headline numbers are there');
+  t.match(ja, '退職の一番の理由');
+
+  const en = await download(await id('カスタマーサクセス部 Customer Success'), hr, 'en');
+  writeFileSync(`${SHOTS}report-product-en.pdf`, en.rawPayload);
+  t.match(text(en.rawPayload), /Quarterly leaver report[\s\S]*Responses\s+\d+/);
+
+  const legal = await download(await id('法務課 Legal'), hr);
+  writeFileSync(`${SHOTS}report-legal-ja.pdf`, legal.rawPayload);
+  const small = text(legal.rawPayload);
+  t.match(small, /回答数\s+非表示\*/, 'a unit below k: suppressed, marked');
+  t.match(small, '自由記述は掲載しません');
+  t.notMatch(small, /回答数\s+\d/, 'and no number for it');
+
+  const manager = await staffUser(app, 'manager', 'dev@example.co.jp');
+  await app.db.insertInto('staff_department').values({ user_id: manager.id, department_id: await id('開発本部 Engineering Division') }).execute();
+  const cookie = `${csrf(app).cookie}; honne_session=${await createSession(app.db, manager.id)}`;
+  t.equal((await download(await id('品質保証部 Quality Assurance'), cookie)).statusCode, 200, 'a sub-department of their own');
+  t.equal((await download(await id('営業本部 Sales Division'), cookie)).statusCode, 403, 'another department: refused');
+  t.equal((await app.inject({ url: `/reports/quarterly/${quarter}.pdf?department=${await id('営業本部 Sales Division')}` })).statusCode, 303, 'anonymous: to sign-in');
+  const page = await app.inject({ url: '/staff/reports', headers: { cookie } });
+  t.match(page.body, '品質保証部');
+  t.notMatch(page.body, '営業本部');
+
+  const audit = await app.db.selectFrom('audit_event').select('details').where('action', '=', 'report_exported').execute();
+  t.equal(audit.length, 4, 'every download is audited');
+});
+
+t.test('the batch writes every department\'s PDF and mails each manager theirs, as attachments through the outbox', { skip: pdftotext }, async (t) => {
+  const { app, mail } = await buildTestApp(t);
+  await seedDemo(app, 300);
+  const legal = await app.db.selectFrom('department').select('id').where('name', '=', '法務課 Legal').executeTakeFirstOrThrow();
+  const manager = await staffUser(app, 'manager', 'houmu@example.co.jp');
+  await app.db.updateTable('staff_user').set({ locale: 'en' }).where('id', '=', manager.id).execute();
+  await app.db.insertInto('staff_department').values({ user_id: manager.id, department_id: legal.id }).execute();
+  const { quarterlyBatch } = await import('../server/reports/batch.ts');
+  const out = t.testdir();
+  const progress: number[] = [];
+  const result = await quarterlyBatch(app, { quarter: lastQuarter(), outDir: out, email: true, locale: 'ja', onProgress: (done) => progress.push(done) });
+  t.same(result, { files: 13, mails: 1 });
+  t.equal(progress.at(-1), 13);
+  const { readdirSync } = await import('node:fs');
+  t.equal(readdirSync(out).filter((f) => f.endsWith('.pdf')).length, 13);
+  await app.worker.runOnce();
+  const sent = mail.sent.filter((m) => m.to === 'houmu@example.co.jp');
+  t.equal(sent.length, 1);
+  t.match(sent[0]!.subject, /quarterly leaver reports/, 'in the manager\'s language');
+  t.equal(sent[0]!.attachments?.length, 1);
+  t.match(text(Buffer.from(sent[0]!.attachments![0]!.base64, 'base64')), /Quarterly leaver report[\s\S]*法務課 Legal/);
+});
