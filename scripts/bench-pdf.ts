@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { TENURE_BANDS } from '../server/answers/cohort.ts';
+import { quarterOf, TENURE_BANDS } from '../server/answers/cohort.ts';
+import { today } from '../server/shared/dates.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config/config.ts';
 import { connect } from '../server/db/connect.ts';
@@ -46,8 +47,7 @@ try {
   const random = seededRandom(11);
   const parents = await handle.db.selectFrom('department').select(['id', 'name']).where('parent_id', 'is not', null).execute();
   const [version] = await handle.db.selectFrom('survey_version').select('id').execute();
-  const today = new Date().toISOString().slice(0, 10);
-  const quarter = previousQuarter(`${today.slice(0, 4)}-Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`);
+  const quarter = previousQuarter(quarterOf(today()));
   const quarters = [quarter, previousQuarter(quarter), previousQuarter(previousQuarter(quarter))];
   const existing = (await handle.db.selectFrom('department').select('id').execute()).length;
   for (let i = existing; i < DEPARTMENTS; i++) {

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import t from 'tap';
+import { quarterOf } from '../server/answers/cohort.ts';
 import { seedDemo } from '../server/demo/seed.ts';
+import { previousQuarter } from '../server/reports/quarterly-data.ts';
+import { today } from '../server/shared/dates.ts';
 import { createSession } from '../server/staff/sessions.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { csrf, staffCookie, staffUser } from './helpers/staff.ts';
@@ -9,11 +12,7 @@ import { csrf, staffCookie, staffUser } from './helpers/staff.ts';
 const SHOTS = new URL('./e2e/screenshots/', import.meta.url).pathname;
 const pdftotext = existsSync('/usr/bin/pdftotext') ? false : 'no pdftotext (apt-get install poppler-utils)';
 const text = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
-const lastQuarter = () => {
-  const today = new Date().toISOString().slice(0, 10);
-  const q = Math.ceil(Number(today.slice(5, 7)) / 3);
-  return q === 1 ? `${Number(today.slice(0, 4)) - 1}-Q4` : `${today.slice(0, 4)}-Q${q - 1}`;
-};
+const lastQuarter = () => previousQuarter(quarterOf(today()));
 
 t.test('quarterly PDF: Japanese and English, suppression honoured, managers limited to their departments, downloads audited', { skip: pdftotext }, async (t) => {
   const { app } = await buildTestApp(t);

@@ -1,4 +1,5 @@
 import { seal } from '../crypto/seal.ts';
+import { today } from '../shared/dates.ts';
 import type { Cohort } from './cohort.ts';
 
 export interface PooledAnswers {
@@ -14,5 +15,5 @@ export interface PooledAnswers {
  */
 export function poolRow(key: Buffer, pooled: PooledAnswers) {
   const id = crypto.randomUUID();
-  return { id, sealed: seal(key, JSON.stringify(pooled), id), waiting_since: new Date().toISOString().slice(0, 10) };
+  return { id, sealed: seal(key, JSON.stringify(pooled), id), waiting_since: today() };
 }

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { open } from '../crypto/seal.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
-import { addDays } from '../shared/dates.ts';
+import { addDays, today } from '../shared/dates.ts';
 import { addToRollup } from '../insights/rollup.ts';
 import type { PooledAnswers } from './pool.ts';
 
@@ -37,8 +37,7 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
     const waiting = await trx.selectFrom('answer_pool').selectAll().forUpdate().skipLocked().execute();
     if (waiting.length === 0) return 0;
     const oldest = waiting.reduce((min, row) => (row.waiting_since < min ? row.waiting_since : min), waiting[0]!.waiting_since);
-    const today = new Date().toISOString().slice(0, 10);
-    const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today;
+    const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today();
     if (!due) return 0;
 
     const released = shuffle(waiting).map((row) => JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers);

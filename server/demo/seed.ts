@@ -3,7 +3,8 @@ import { releaseAnswers } from '../answers/release.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { registerLeaver } from '../leavers/register-leaver.ts';
 import { MAX_REMINDERS } from '../settings/settings.ts';
-import { addDays } from '../shared/dates.ts';
+import { quarterOf } from '../answers/cohort.ts';
+import { addDays, today } from '../shared/dates.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { demoAnswers, pick, type Random, seededRandom } from './answers.ts';
 
@@ -29,9 +30,9 @@ const GIVEN = ['太郎', '花子', '健', '美咲', '翔', '陽菜', '大輔', '
 
 export class DemoExistsError extends Error {}
 
-function dayIn(random: Random, quarterStart: string, today: string): string {
+function dayIn(random: Random, quarterStart: string, until: string): string {
   const day = addDays(quarterStart, Math.floor(random() * 90));
-  return day > today ? today : day;
+  return day > until ? until : day;
 }
 
 /**
@@ -50,9 +51,9 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
     const { id } = await app.db.insertInto('department').values({ name: node.name, parent_id: node.parent ? ids.get(node.parent)! : null }).returning('id').executeTakeFirstOrThrow();
     ids.set(node.name, id);
   }
-  const today = new Date().toISOString().slice(0, 10);
-  const year = Number(today.slice(0, 4));
-  const quarter = Math.ceil(Number(today.slice(5, 7)) / 3);
+  const now = today();
+  const year = Number(now.slice(0, 4));
+  const quarter = Number(quarterOf(now).slice(6));
   const quarterStarts = Array.from({ length: 8 }, (_v, i) => {
     const n = year * 4 + quarter - 1 - i;
     return `${Math.floor(n / 4)}-${String((n % 4) * 3 + 1).padStart(2, '0')}-01`;
@@ -60,7 +61,7 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
   const ctx = { ...(await invitationContext(app)), survey: DEFAULT_SURVEY };
   let responses = 0;
   for (let i = 1; i <= leavers; i++) {
-    const lastDay = dayIn(random, quarterStarts[Math.floor(random() * 8)]!, today);
+    const lastDay = dayIn(random, quarterStarts[Math.floor(random() * 8)]!, now);
     const exitType = pick(random, EXIT_WEIGHTS);
     const hireYears = exitType === 'retirement' ? 20 + Math.floor(random() * 15) : Math.floor(random() ** 1.6 * 15);
     const hireDate = addDays(lastDay, -(hireYears * 365 + Math.floor(random() * 300) + 30));

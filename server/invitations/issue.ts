@@ -4,7 +4,7 @@ import { newToken, open, seal, sha256 } from '../crypto/seal.ts';
 import { outboxRow } from '../mail/outbox.ts';
 import type { MailRenderer } from '../mail/render.ts';
 import type { MailKind, OrgSettings } from '../settings/settings.ts';
-import { addDays } from '../shared/dates.ts';
+import { addDays, today } from '../shared/dates.ts';
 
 export interface InvitationContext {
   publicUrl: string;
@@ -27,8 +27,6 @@ export interface Recipient {
   lastDay: string;
   locale: Locale;
 }
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 /** Open until `expiryDays` after the last day, or after today when HR invites late. */
 export function expiryFor(lastDay: string, expiryDays: number): string {

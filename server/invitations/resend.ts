@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError, conflict } from '../errors/app-error.ts';
 import { newToken, sha256 } from '../crypto/seal.ts';
+import { today } from '../shared/dates.ts';
 import { type InvitationContext, expiryFor, issueInvitation, openToken, queueSurveyMail, type Recipient, sealToken } from './issue.ts';
 
 export type ResendOutcome = 'issued' | 'resent' | 'new_link';
@@ -46,7 +47,7 @@ export async function resendInvitation(db: Kysely<Database>, ctx: InvitationCont
     const { recipient, invitation } = await lockLeaver(trx, leaverId);
     if (!invitation) return inviteNow(trx, ctx, recipient, survey);
     if (invitation.completed_on) throw conflict('error.invitation_completed');
-    if (invitation.closed_at || !invitation.sealed_token || invitation.expires_on < new Date().toISOString().slice(0, 10)) {
+    if (invitation.closed_at || !invitation.sealed_token || invitation.expires_on < today()) {
       throw conflict('error.invitation_expired');
     }
     const token = openToken(ctx.outboxKey, invitation.id, invitation.sealed_token);

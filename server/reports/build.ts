@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Locale, translate } from '../i18n/messages.ts';
 import type { Scope } from '../insights/summary.ts';
 import { loadSettings } from '../settings/settings.ts';
+import { today } from '../shared/dates.ts';
 import { quarterlyData } from './quarterly-data.ts';
 
 /** One department's quarterly PDF in the reader's language, under the reader's scope. */
@@ -13,7 +14,7 @@ export async function buildQuarterlyReport(app: FastifyInstance, quarter: string
   const pdf = await quarterlyPdf(data, (key, params) => translate(locale, key, params), {
     locale,
     organisation: settings.senderName ?? app.config.orgName,
-    generatedOn: new Date().toISOString().slice(0, 10),
+    generatedOn: today(),
     tenureLabel: (key) => translate(locale, `insights.tenure.${key}` as 'insights.tenure.lt1'),
     exitLabel: (key) => translate(locale, `leavers.exit.${key}` as 'leavers.exit.voluntary'),
   });

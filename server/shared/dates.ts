@@ -1,3 +1,6 @@
+/** Today as 'YYYY-MM-DD', in UTC like every other day here. */
+export const today = () => new Date().toISOString().slice(0, 10);
+
 /** Calendar arithmetic on 'YYYY-MM-DD' strings, in UTC so no time zone can shift a day. */
 export function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
