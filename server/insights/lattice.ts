@@ -42,13 +42,19 @@ export function subtree(children: Map<string, string[]>, id: string): string[] {
   return out;
 }
 
-export function buildLattice(rows: Array<AtomicRow & { responses: number }>, departments: Array<{ id: string; parent_id: string | null }>): Lattice {
+/** Each department's sub-departments; the top-level ones sit under ALL, the whole organisation. */
+export function childrenOf(departments: Array<{ id: string; parent_id: string | null }>): Map<string, string[]> {
   const children = new Map<string, string[]>([[ALL, []]]);
   for (const d of departments) {
     const parent = d.parent_id ?? ALL;
     children.set(parent, [...(children.get(parent) ?? []), d.id]);
     if (!children.has(d.id)) children.set(d.id, []);
   }
+  return children;
+}
+
+export function buildLattice(rows: Array<AtomicRow & { responses: number }>, departments: Array<{ id: string; parent_id: string | null }>): Lattice {
+  const children = childrenOf(departments);
   const nodes = subtree(children, ALL);
   // A department's own people per (period, exit, band), 'Y' and '*' included: each row adds to 8 cells.
   const own = new Map<string, number>();

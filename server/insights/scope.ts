@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { StaffUser } from '../staff/users.ts';
+import { childrenOf, subtree } from './lattice.ts';
 import type { Scope } from './summary.ts';
 
 /** HR and admins see the whole organisation; a manager the departments assigned to them (and below). */
@@ -8,6 +9,14 @@ export async function scopeOf(db: Kysely<Database>, staff: StaffUser): Promise<S
   if (staff.role !== 'manager') return { all: true };
   const rows = await db.selectFrom('staff_department').select('department_id').where('user_id', '=', staff.id).execute();
   return { all: false, departmentIds: rows.map((row) => row.department_id) };
+}
+
+/** The departments a scope may see: all of them, or a manager's and those below. */
+export function departmentsInScope<T extends { id: string; parent_id: string | null }>(departments: T[], scope: Scope): T[] {
+  if (scope.all) return departments;
+  const children = childrenOf(departments);
+  const allowed = new Set(scope.departmentIds.flatMap((root) => subtree(children, root)));
+  return departments.filter((d) => allowed.has(d.id));
 }
 
 /** The years that have released responses, newest first. */

@@ -7,9 +7,9 @@ import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { groupComments } from './comments.ts';
 import { summaryCsv } from './export.ts';
 import { choiceLabels } from './labels.ts';
-import { ALL, subtree } from './lattice.ts';
+import { ALL, childrenOf, subtree } from './lattice.ts';
 import { loadDepartments } from './load.ts';
-import { scopeOf, yearsWithData } from './scope.ts';
+import { departmentsInScope, scopeOf, yearsWithData } from './scope.ts';
 import { GROUP_BY, parsePeriod } from './summary.ts';
 
 const Filters = Type.Object(
@@ -54,7 +54,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       app.insights.summarize({ ...scoped, groupBy: 'exitType' }, scope),
     ]);
     const departments = await loadDepartments(app.db);
-    const allowed = scope.all ? departments : departments.filter((d) => scope.departmentIds.some((root) => subtree(childrenOf(departments), root).includes(d.id)));
+    const allowed = departmentsInScope(departments, scope);
     await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' } });
     const definition = app.surveys.current(DEFAULT_SURVEY).definition;
     return reply.view('staff/insights', {
@@ -106,9 +106,3 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, comments, reasonLabels, filters: { ...request.query, reason: query.reason ?? '' }, summary });
   });
 };
-
-function childrenOf(departments: Array<{ id: string; parent_id: string | null }>): Map<string, string[]> {
-  const children = new Map<string, string[]>();
-  for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
-  return children;
-}

@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.ts';
 import { addCounts } from './rollup.ts';
 import { ALL, buildLattice, cellKey, type Lattice, QUARTERS, subtree } from './lattice.ts';
 import { loadDepartments, loadInvited, loadYear } from './load.ts';
+import { departmentsInScope } from './scope.ts';
 import { type Measures, measuresOf } from './measures.ts';
 import { shownCells } from './suppress.ts';
 
@@ -124,8 +125,6 @@ function cellValue(data: YearData, key: string, period: string, department: stri
 
 /** The department asked for, checked against the scope; a manager's default is their first department. */
 function resolveDepartment(departments: Array<{ id: string; name: string; parent_id: string | null }>, scope: Scope, asked?: string): string {
-  const children = new Map<string, string[]>();
-  for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
   let id = ALL;
   if (asked && asked !== ALL) {
     const match = departments.filter((d) => d.id === asked || d.name === asked);
@@ -135,7 +134,7 @@ function resolveDepartment(departments: Array<{ id: string; name: string; parent
     id = match[0]!.id;
   }
   if (scope.all) return id;
-  const allowed = new Set(scope.departmentIds.flatMap((d) => subtree(children, d)));
+  const allowed = new Set(departmentsInScope(departments, scope).map((d) => d.id));
   if (id === ALL) {
     if (!scope.departmentIds[0]) throw new AppError({ code: 'forbidden', status: 403, messageKey: 'reports.error.scope' });
     return [...scope.departmentIds].sort((a, b) => departments.findIndex((d) => d.id === a) - departments.findIndex((d) => d.id === b))[0]!;
@@ -177,7 +176,7 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
   const attempts: Array<{ period: string; department: string; reason: 'period' | 'department' | null }> = [{ period, department, reason: null }];
   if (single && period !== 'Y') attempts.push({ period: 'Y', department, reason: 'period' });
   const parent = department === ALL ? undefined : (departments.find((d) => d.id === department)?.parent_id ?? ALL);
-  if (single && parent !== undefined && (scope.all || (parent !== ALL && resolveSafe(departments, scope, parent)))) {
+  if (single && parent !== undefined && (scope.all || departmentsInScope(departments, scope).some((d) => d.id === parent))) {
     attempts.push({ period: 'Y', department: parent, reason: 'department' });
   }
   const results = attempts.map((attempt) => {
@@ -203,13 +202,4 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
     groups,
     rolledUp,
   };
-}
-
-function resolveSafe(departments: Array<{ id: string; name: string; parent_id: string | null }>, scope: Scope, id: string): boolean {
-  try {
-    resolveDepartment(departments, scope, id);
-    return true;
-  } catch {
-    return false;
-  }
 }

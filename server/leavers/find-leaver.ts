@@ -1,21 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
-import { STATUS } from './list-leavers.ts';
+import { leaversWithInvitation, STATUS } from './list-leavers.ts';
 
 /** One leaver with their department and the state of their newest invitation (never their answers). */
 export async function findLeaver(db: Kysely<Database>, id: string) {
-  const row = await db
-    .selectFrom('leaver')
-    .innerJoin('department', 'department.id', 'leaver.department_id')
-    .leftJoinLateral(
-      (eb) => eb.selectFrom('invitation').selectAll().whereRef('invitation.leaver_id', '=', 'leaver.id').orderBy('created_at', 'desc').limit(1).as('inv'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) => eb.selectFrom('mail_outbox').select(['sent_at', 'last_error']).whereRef('mail_outbox.invitation_id', '=', 'inv.id').orderBy('created_at', 'desc').limit(1).as('mail'),
-      (join) => join.onTrue(),
-    )
+  const row = await leaversWithInvitation(db)
     .selectAll('leaver')
     .select([
       'department.name as department',

@@ -32,9 +32,9 @@ export const STATUS = sql<InvitationStatus>`CASE
   WHEN mail.last_error IS NOT NULL THEN 'failing'
   ELSE 'scheduled' END`;
 
-export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
-  const pattern = filter.q?.trim() ? containsPattern(filter.q.trim()) : undefined;
-  const base = db
+/** Leavers with their department, newest invitation (`inv`) and its newest mail (`mail`): what STATUS reads. */
+export function leaversWithInvitation(db: Kysely<Database>) {
+  return db
     .selectFrom('leaver')
     .innerJoin('department', 'department.id', 'leaver.department_id')
     .leftJoinLateral(
@@ -44,7 +44,12 @@ export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
     .leftJoinLateral(
       (eb) => eb.selectFrom('mail_outbox').select(['sent_at', 'last_error']).whereRef('mail_outbox.invitation_id', '=', 'inv.id').orderBy('created_at', 'desc').limit(1).as('mail'),
       (join) => join.onTrue(),
-    )
+    );
+}
+
+export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
+  const pattern = filter.q?.trim() ? containsPattern(filter.q.trim()) : undefined;
+  const base = leaversWithInvitation(db)
     .select([
       'leaver.id',
       'leaver.employee_id',

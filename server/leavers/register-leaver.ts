@@ -6,6 +6,10 @@ import { resolveDepartment } from './departments.ts';
 import { lockEmployeeIds } from './employee-lock.ts';
 import { type HrFields, type LeaverInput, leaverInputProblems } from './leaver-input.ts';
 
+/** A leaver still scheduled, or with a survey still open: another record for the same employee would clash. */
+export const LEAVER_IS_OPEN = sql<boolean>`(leaver.invite_on IS NOT NULL OR EXISTS (
+  SELECT 1 FROM invitation i WHERE i.leaver_id = leaver.id AND i.completed_on IS NULL AND i.expires_on >= current_date))`;
+
 /** Whether this employee already has a leaver record still scheduled or with a survey still open. */
 export async function hasOpenLeaver(db: Kysely<Database>, employeeId: string, except?: string): Promise<boolean> {
   const row = await db
@@ -13,19 +17,7 @@ export async function hasOpenLeaver(db: Kysely<Database>, employeeId: string, ex
     .select('leaver.id')
     .where('leaver.employee_id', '=', employeeId)
     .$if(except !== undefined, (q) => q.where('leaver.id', '!=', except!))
-    .where((eb) =>
-      eb.or([
-        eb('leaver.invite_on', 'is not', null),
-        eb.exists(
-          eb
-            .selectFrom('invitation')
-            .select('invitation.id')
-            .whereRef('invitation.leaver_id', '=', 'leaver.id')
-            .where('invitation.completed_on', 'is', null)
-            .where('invitation.expires_on', '>=', sql<string>`current_date`),
-        ),
-      ]),
-    )
+    .where(LEAVER_IS_OPEN)
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Locale } from '../db/schema.ts';
 import { groupComments } from '../insights/comments.ts';
 import { choiceLabels } from '../insights/labels.ts';
-import { ALL, subtree } from '../insights/lattice.ts';
+import { childrenOf, subtree } from '../insights/lattice.ts';
 import { loadDepartments } from '../insights/load.ts';
 import type { Cell, Group, Scope } from '../insights/summary.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
@@ -52,9 +52,7 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
   let comments: string[] | null = null;
   if (!current.total.suppressed) {
     const departments = await loadDepartments(app.db);
-    const children = new Map<string, string[]>();
-    for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
-    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(children, department.id) })).slice(0, MAX_COMMENTS);
+    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id) })).slice(0, MAX_COMMENTS);
   }
   return {
     quarter,

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { quarterOf } from '../answers/cohort.ts';
 import { recordAudit } from '../audit/record.ts';
-import { ALL, subtree } from '../insights/lattice.ts';
+import { today } from '../shared/dates.ts';
 import { loadDepartments } from '../insights/load.ts';
-import { scopeOf } from '../insights/scope.ts';
+import { departmentsInScope, scopeOf } from '../insights/scope.ts';
 import { buildQuarterlyReport } from './build.ts';
 import { previousQuarter } from './quarterly-data.ts';
 
@@ -18,11 +19,8 @@ export const reportRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/reports', { preHandler: anyStaff, schema: { querystring: Type.Object({ lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const scope = await scopeOf(app.db, request.staff!);
     const departments = await loadDepartments(app.db);
-    const children = new Map<string, string[]>();
-    for (const d of departments) children.set(d.parent_id ?? ALL, [...(children.get(d.parent_id ?? ALL) ?? []), d.id]);
-    const allowed = scope.all ? departments : departments.filter((d) => scope.departmentIds.some((root) => subtree(children, root).includes(d.id)));
-    const today = new Date().toISOString().slice(0, 10);
-    const quarters = [`${today.slice(0, 4)}-Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`];
+    const allowed = departmentsInScope(departments, scope);
+    const quarters = [quarterOf(today())];
     while (quarters.length < QUARTERS_LISTED) quarters.push(previousQuarter(quarters.at(-1)!));
     return reply.view('staff/reports', { title: request.t('reports.page_title'), departments: allowed, quarters });
   });

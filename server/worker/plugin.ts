@@ -37,9 +37,12 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
 
     async function runOnce() {
       // Invitations and reminders first, so the mail task sends what they queued in the same pass.
+      // The settings are read once per pass, when a task first needs them.
+      let context: ReturnType<typeof invitationContext> | undefined;
+      const ctx = () => (context ??= invitationContext(app));
       const tasks: Array<[string, () => Promise<number>]> = [
-        ['invitations', async () => issueScheduledInvitations(app.db, await invitationContext(app), DEFAULT_SURVEY)],
-        ['reminders', async () => sendDueReminders(app.db, await invitationContext(app))],
+        ['invitations', async () => issueScheduledInvitations(app.db, await ctx(), DEFAULT_SURVEY)],
+        ['reminders', async () => sendDueReminders(app.db, await ctx())],
         ['expiry', () => closeExpiredInvitations(app.db)],
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
         ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],

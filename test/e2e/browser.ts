@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildApp } from '../../server/app.ts';
 import { createLogger } from '../../server/logging.ts';
 import { testConfig } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
+import { PASSWORD } from '../helpers/staff.ts';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the (closed) network. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -34,4 +36,13 @@ export async function listeningApp(t: Test, env: Record<string, string> = {}, wo
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
   return { app, base };
+}
+
+/** Signs a staff member made with the test helpers in, through the sign-in page. */
+export async function signIn(page: Page, base: string, email: string) {
+  await page.goto(`${base}/staff/sign-in`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/staff`);
 }

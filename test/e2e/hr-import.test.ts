@@ -1,23 +1,15 @@
 import iconv from 'iconv-lite';
 import t from 'tap';
-import { chromium, type Page } from 'playwright-core';
-import { PASSWORD, staffUser } from '../helpers/staff.ts';
+import { chromium } from 'playwright-core';
+import { staffUser } from '../helpers/staff.ts';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
 
 const CSV = [
   '社員番号,氏名,メール,部署,入社日,退職日,退職区分,言語',
   'K-001,髙橋 一郎,ichiro@example.co.jp,営業部,2016/04/01,2099/03/31,自己都合,ja',
   'K-002,Emma Brown,emma@example.com,開発部,2021/10/01,2099/04/30,契約期間満了,en',
 ].join('\r\n');
-
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(`${base}/staff/sign-in`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/staff`);
-}
 
 t.test('HR imports a Shift_JIS CSV, invitations reach the SMTP server; a manager cannot see leavers', { skip: skipWithoutBrowser }, async (t) => {
   const peer = await smtpPeer(t);

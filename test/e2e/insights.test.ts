@@ -1,16 +1,8 @@
 import t from 'tap';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { seedDemo } from '../../server/demo/seed.ts';
-import { PASSWORD, staffUser } from '../helpers/staff.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
-
-async function signIn(page: Page, base: string, email: string) {
-  await page.goto(`${base}/staff/sign-in`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/staff`);
-}
+import { staffUser } from '../helpers/staff.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
 
 t.test('HR sees the demo company\'s charts; a manager sees only their departments', { skip: skipWithoutBrowser }, async (t) => {
   const { app, base } = await listeningApp(t);

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, Leaver } from '../../db/schema.ts';
 import type { LeaverInput } from '../leaver-input.ts';
+import { LEAVER_IS_OPEN } from '../register-leaver.ts';
 import type { ImportRow, RowProblem } from './rows.ts';
 
 export interface PlannedUpdate {
@@ -29,9 +30,7 @@ async function existingLeavers(db: Kysely<Database>, employeeIds: string[]): Pro
       .selectFrom('leaver')
       .innerJoin('department', 'department.id', 'leaver.department_id')
       .select(['leaver.id', 'employee_id', 'leaver.name', 'email', 'hire_date', 'last_day', 'exit_type', 'locale', 'department.name as department'])
-      .select(
-        sql<boolean>`leaver.invite_on IS NOT NULL OR EXISTS (SELECT 1 FROM invitation i WHERE i.leaver_id = leaver.id AND i.completed_on IS NULL AND i.expires_on >= current_date)`.as('open'),
-      )
+      .select(LEAVER_IS_OPEN.as('open'))
       .where('employee_id', 'in', employeeIds.slice(i, i + CHUNK))
       .where('erased_at', 'is', null)
       .execute();

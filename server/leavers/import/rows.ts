@@ -48,7 +48,7 @@ const key = (value: string) => value.trim().toLowerCase().replace(/\s+/g, '_');
 
 /** Maps the header row to columns; an unknown or missing column stops the import. */
 export function mapHeader(header: CsvRecord): { columns: Array<Column | undefined> } | { problems: RowProblem[] } {
-  const columns = header.fields.map((name) => HEADERS[key(name)] ?? HEADERS[name.trim()]);
+  const columns = header.fields.map((name) => HEADERS[key(name)]);
   const problems: RowProblem[] = header.fields
     .filter((_name, i) => columns[i] === undefined && header.fields[i]!.trim() !== '')
     .map((name) => ({ line: header.line, messageKey: 'import.error.unknown_column', params: { column: name.trim() } }));
@@ -76,7 +76,7 @@ export function readRow(record: CsvRecord, columns: Array<Column | undefined>, l
     if (value && !normalised) problems.push({ line: record.line, field: column, messageKey: 'import.error.date', params: { value } });
     return normalised ?? value;
   };
-  const exitType = EXIT_TYPES[key(raw.exitType ?? '')] ?? EXIT_TYPES[(raw.exitType ?? '').trim()];
+  const exitType = EXIT_TYPES[key(raw.exitType ?? '')];
   if (raw.exitType && !exitType) problems.push({ line: record.line, field: 'exitType', messageKey: 'import.error.exit_type', params: { value: raw.exitType } });
   const candidate = {
     employeeId: raw.employeeId ?? '',
