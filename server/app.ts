@@ -2,7 +2,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { alumniAuthPlugin } from './alumni/auth-plugin.ts';
+import { alumniJoinRoutes } from './alumni/join-routes.ts';
+import { alumniPortalRoutes } from './alumni/portal-routes.ts';
+import { alumniPublicRoutes } from './alumni/public-routes.ts';
+import { alumniSignInRoutes } from './alumni/sign-in-routes.ts';
+import { alumniStaffRoutes } from './alumni/staff-routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { improvementRoutes } from './improvements/routes.ts';
+import { newsletterRoutes } from './newsletters/routes.ts';
 import { apiAuthPlugin } from './auth/api-auth-plugin.ts';
 import type { Config } from './config/config.ts';
 import { configPlugin } from './config/plugin.ts';
@@ -34,6 +42,7 @@ import { setupRoutes } from './staff/setup-routes.ts';
 import { userRoutes } from './staff/user-routes.ts';
 import { tokenRoutes } from './staff/token-routes.ts';
 import { surveysPlugin } from './surveys/plugin.ts';
+import { csrfPlugin } from './web/csrf-plugin.ts';
 import { viewsPlugin } from './web/views-plugin.ts';
 import { workerPlugin } from './worker/plugin.ts';
 
@@ -67,6 +76,8 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(surveysPlugin, options.surveysDir ? { dir: options.surveysDir } : {});
   await app.register(apiAuthPlugin);
   await app.register(staffAuthPlugin);
+  await app.register(alumniAuthPlugin);
+  await app.register(csrfPlugin);
   await app.register(insightsPlugin);
   await app.register(workerPlugin, { enabled: options.worker ?? false });
 
@@ -90,5 +101,12 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(insightApiRoutes);
   await app.register(insightStaffRoutes);
   await app.register(reportRoutes);
+  await app.register(alumniPublicRoutes);
+  await app.register(alumniJoinRoutes);
+  await app.register(alumniSignInRoutes);
+  await app.register(alumniPortalRoutes);
+  await app.register(alumniStaffRoutes);
+  await app.register(improvementRoutes);
+  await app.register(newsletterRoutes);
   return app;
 }

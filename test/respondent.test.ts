@@ -155,7 +155,15 @@ t.test('the thank-you page invites to the alumni network, separately', async (t)
   t.equal(thanks.statusCode, 200);
   t.match(thanks.body, /ご回答ありがとうございました/);
   t.match(thanks.body, /<aside class="card alumni"/);
-  t.match(thanks.body, /href="\/alumni\?lang=ja"/);
+  t.match(thanks.body, /href="\/alumni\?lang=ja"/, 'without a join link: the public alumni page');
+  const { token, invitationId } = await invitedLeaver(app);
+  const survey = await app.inject({ url: `/s/${token}` });
+  const join = /"join":"([\w-]+)"/.exec(survey.body)![1]!;
+  const own = await app.inject({ url: `/thanks?lang=ja&join=${join}` });
+  t.match(own.body, new RegExp(`href="/alumni/join/${join}\\?lang=ja"`), 'the survey page hands its own join link to the thank-you page');
+  t.notMatch(join, invitationId.replace(/-/g, ''), 'the join link does not carry the invitation');
+  const forged = await app.inject({ url: `/thanks?lang=ja&join=${join.slice(0, -2)}xx` });
+  t.match(forged.body, /href="\/alumni\?lang=ja"/, 'a forged join link is not offered');
   const alumni = await app.inject({ url: '/alumni?lang=en' });
-  t.match(alumni.body, /coming soon/);
+  t.match(alumni.body, /You said, we did/);
 });

@@ -45,7 +45,11 @@ t.test('the organisation\'s template and sender name are what leavers receive', 
   await app.worker.runOnce();
   const ja = mail.sent.find((m) => m.subject.includes('からのお願い'))!;
   t.equal(ja.subject, 'ACME <script> からのお願い');
-  t.equal(ja.text, `佐藤 花子 様\n\n回答はこちら: http://honne.test/s/${leaver.token}\n期限は 2099-04-14 です。`, 'expiry follows the settings (14 days)');
+  const offerAt = ja.text.lastIndexOf('\n\n');
+  const [body, offer] = [ja.text.slice(0, offerAt), ja.text.slice(offerAt + 2)];
+  t.equal(body, `佐藤 花子 様\n\n回答はこちら: http://honne.test/s/${leaver.token}\n期限は 2099-04-14 です。`, 'expiry follows the settings (14 days)');
+  t.match(offer, /^アンケートとは別に.*\nhttp:\/\/honne\.test\/alumni\/join\/[\w-]+$/, 'the alumni offer follows a custom template too, with the leaver\'s own join link');
+  t.match(ja.html, /<a href="http:\/\/honne\.test\/alumni\/join\/[\w-]+">/, 'linked in the HTML part');
   t.match(ja.html, `<a href="http://honne.test/s/${leaver.token}">`, 'the HTML part links the survey');
   t.notMatch(ja.html, /<script>/, 'and escapes what the template says');
   t.equal(ja.fromName, 'ACME <script>');

@@ -19,6 +19,8 @@ t.test('route matrix: every staff route × every role', async (t) => {
   const missing = '00000000-0000-4000-8000-000000000000';
   const form = { _csrf: csrf(app).field };
   const settings = { ...form, senderName: '', inviteTiming: 'on_create', inviteDaysBefore: '', reminderDays: '3, 7', expiryDays: '30', retentionDays: '180' };
+  const action = { ...form, titleJa: '施策', titleEn: '', descriptionJa: '', descriptionEn: '', status: 'planned' };
+  const issue = { ...form, subjectJa: '号', subjectEn: 'Issue', bodyJa: '', bodyEn: '', reasonsPeriod: '' };
   const badLeaver = { ...form, employeeId: 'X', name: 'X', email: 'not-an-email', department: 'D', hireDate: '2020-01-01', lastDay: '2021-01-01', exitType: 'voluntary', locale: 'ja' };
 
   // [method, url, body, expected status for anonymous, manager, hr, admin]
@@ -62,6 +64,23 @@ t.test('route matrix: every staff route × every role', async (t) => {
     ['GET', '/staff/insights/comments', null, [303, 403, 200, 200]],
     ['GET', '/staff/reports', null, [303, 200, 200, 200]],
     ['GET', `/reports/quarterly/2026-Q1.pdf?department=${missing}`, null, [303, 403, 400, 400]],
+    ['GET', '/staff/alumni', null, [303, 403, 200, 200]],
+    ['GET', '/staff/alumni/export?consent=newsletter', null, [303, 403, 200, 200]],
+    ['GET', `/staff/alumni/${missing}`, null, [303, 403, 404, 404]],
+    ['POST', `/staff/alumni/${missing}/rehire`, { ...form, rehiredOn: '', departmentId: '' }, [401, 403, 404, 404]],
+    ['GET', '/staff/improvements', null, [303, 403, 200, 200]],
+    ['GET', '/staff/improvements/new', null, [303, 403, 200, 200]],
+    ['POST', '/staff/improvements', { ...action, titleJa: '' }, [401, 403, 400, 400]],
+    ['GET', `/staff/improvements/${missing}`, null, [303, 403, 404, 404]],
+    ['POST', `/staff/improvements/${missing}`, action, [401, 403, 404, 404]],
+    ['POST', `/staff/improvements/${missing}/delete`, form, [401, 403, 404, 404]],
+    ['GET', '/staff/newsletters', null, [303, 403, 200, 200]],
+    ['GET', '/staff/newsletters/new', null, [303, 403, 200, 200]],
+    ['POST', '/staff/newsletters', issue, [401, 403, 303, 303]],
+    ['GET', `/staff/newsletters/${missing}`, null, [303, 403, 404, 404]],
+    ['POST', `/staff/newsletters/${missing}`, issue, [401, 403, 404, 404]],
+    ['GET', `/staff/newsletters/${missing}/preview`, null, [303, 403, 404, 404]],
+    ['POST', `/staff/newsletters/${missing}/send`, form, [401, 403, 404, 404]],
     ['GET', '/staff/forgot', null, [200, 200, 200, 200]],
     ['POST', '/staff/forgot', { ...form, email: 'nobody@example.com' }, [200, 200, 200, 200]],
     ['GET', '/staff/password/not-a-link', null, [404, 404, 404, 404]],

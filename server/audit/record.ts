@@ -29,6 +29,13 @@ export const AUDIT_ACTIONS = [
   'user_deleted',
   'report_viewed',
   'report_exported',
+  'alumni_erased',
+  'alumni_viewed',
+  'alumni_exported',
+  'alumni_rehired',
+  'improvement_saved',
+  'improvement_deleted',
+  'newsletter_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -12,6 +12,8 @@ export interface Keys {
   stagedImport: Buffer;
   /** Binds a form's CSRF field to the browser's CSRF cookie. */
   csrf: Buffer;
+  /** Signs alumni join and unsubscribe links (server/alumni/signed-id.ts). */
+  alumniLinks: Buffer;
 }
 
 export function deriveKeys(secret: string): Keys {
@@ -21,6 +23,7 @@ export function deriveKeys(secret: string): Keys {
     draftSalt: deriveKey(secret, 'draft-salt'),
     stagedImport: deriveKey(secret, 'staged-import'),
     csrf: deriveKey(secret, 'csrf'),
+    alumniLinks: deriveKey(secret, 'alumni-links'),
   };
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
-import { CsrfField } from '../staff/csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { createDepartment, deleteDepartment, departmentTree, setDepartmentManagers, updateDepartment } from './tree.ts';
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });

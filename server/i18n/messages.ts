@@ -1,3 +1,5 @@
+import { alumniMessages } from '../alumni/messages.ts';
+import { improvementMessages } from '../improvements/messages.ts';
 import { insightMessages } from '../insights/messages.ts';
 import { reportMessages } from '../reports/messages.ts';
 import { invitationMessages } from '../invitations/messages.ts';
@@ -46,9 +48,7 @@ const coreJa = {
   'thanks.release_note': '回答は匿名性を保つため、他の方の回答とまとめて集計に反映されます。',
   'thanks.alumni.title': 'アルムナイ(退職者)ネットワークのご案内',
   'thanks.alumni.body': 'アンケートとは別に、退職後も会社とのつながりを保つアルムナイネットワークに参加できます。参加は任意で、アンケートの回答とは一切結び付けられません。',
-  'thanks.alumni.link': 'アルムナイネットワークについて',
-  'alumni.title': 'アルムナイネットワーク',
-  'alumni.coming': 'アルムナイネットワークは準備中です。開始時にはこのページからご参加いただけます。',
+  'thanks.alumni.link': 'アルムナイネットワークに参加する',
   'mail.invitation.subject': '【{company}】退職者アンケートへのご協力のお願い',
   'mail.invitation.greeting': '{name} 様',
   'mail.invitation.body': 'これまでのご勤務、本当にお疲れさまでした。職場をより良くするため、退職者アンケートへのご協力をお願いいたします。所要時間は10分ほどです。途中で保存して、後から再開することもできます。',
@@ -72,7 +72,7 @@ const coreJa = {
   'validation.range': '{min} から {max} の範囲で回答してください。',
 };
 
-const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja, ...insightMessages.ja, ...reportMessages.ja };
+const ja = { ...coreJa, ...staffMessages.ja, ...leaverMessages.ja, ...invitationMessages.ja, ...importMessages.ja, ...departmentMessages.ja, ...userMessages.ja, ...insightMessages.ja, ...reportMessages.ja, ...alumniMessages.ja, ...improvementMessages.ja };
 export type MessageKey = keyof typeof ja;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -110,9 +110,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'thanks.release_note': 'To keep you anonymous, your answers join the results together with other people\'s.',
   'thanks.alumni.title': 'Join our alumni network',
   'thanks.alumni.body': 'Separately from the survey, you can stay in touch through the alumni network. Joining is optional and is never linked to your survey answers.',
-  'thanks.alumni.link': 'About the alumni network',
-  'alumni.title': 'Alumni network',
-  'alumni.coming': 'The alumni network is coming soon. You will be able to join from this page.',
+  'thanks.alumni.link': 'Join the alumni network',
   'mail.invitation.subject': '{company}: your exit interview',
   'mail.invitation.greeting': 'Dear {name},',
   'mail.invitation.body': 'Thank you for all your work with us. To help us make this a better place to work, please take our exit interview. It takes about 10 minutes, and you can stop and continue later.',
@@ -136,7 +134,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'validation.range': 'Answer between {min} and {max}.',
 };
 
-const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en, ...insightMessages.en, ...reportMessages.en };
+const en: Record<MessageKey, string> = { ...coreEn, ...staffMessages.en, ...leaverMessages.en, ...invitationMessages.en, ...importMessages.en, ...departmentMessages.en, ...userMessages.en, ...insightMessages.en, ...reportMessages.en, ...alumniMessages.en, ...improvementMessages.en };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
 export type Params = Record<string, string | number>;

@@ -1,9 +1,5 @@
+import { toCsv } from '../shared/csv.ts';
 import type { Summary } from './summary.ts';
-
-const cellText = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 /**
  * The report's aggregated table as CSV, UTF-8 with a BOM so that Excel in Japan
@@ -33,5 +29,5 @@ export function summaryCsv(summary: Summary, reasonCodes: string[], header: { gr
       ...reasonCodes.map((c) => String(reasons.get(c) ?? 0)),
     ]);
   }
-  return `\uFEFF${rows.map((row) => row.map(cellText).join(',')).join('\r\n')}\r\n`;
+  return toCsv(rows);
 }

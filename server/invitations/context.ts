@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { signId } from '../alumni/signed-id.ts';
 import { loadSettings } from '../settings/settings.ts';
 import type { InvitationContext } from './issue.ts';
 
@@ -11,5 +12,6 @@ export async function invitationContext(app: FastifyInstance): Promise<Invitatio
     settings,
     outboxKey: app.keys.outbox,
     render: app.mail.render,
+    joinLink: (leaverId) => `${app.config.publicUrl}/alumni/join/${signId(app.keys.alumniLinks, 'join', leaverId)}`,
   };
 }

@@ -13,6 +13,8 @@ export interface InvitationContext {
   settings: OrgSettings;
   outboxKey: Buffer;
   render: MailRenderer;
+  /** The leaver's personal link to join the alumni network, offered in every survey mail. */
+  joinLink(leaverId: string): string;
 }
 
 export interface IssuedInvitation {
@@ -22,6 +24,8 @@ export interface IssuedInvitation {
 }
 
 export interface Recipient {
+  /** The leaver's id. */
+  id: string;
   name: string;
   email: string;
   lastDay: string;
@@ -43,7 +47,7 @@ export function surveyMailRow(ctx: InvitationContext, kind: MailKind, invitation
   const message = ctx.render.survey(
     kind,
     to.email,
-    { locale: to.locale, name: to.name, link: `${ctx.publicUrl}/s/${invitation.token}`, expiresOn: invitation.expiresOn, company: ctx.company },
+    { locale: to.locale, name: to.name, link: `${ctx.publicUrl}/s/${invitation.token}`, expiresOn: invitation.expiresOn, company: ctx.company, alumniLink: ctx.joinLink(to.id) },
     ctx.settings.mailTemplates[kind]?.[to.locale],
   );
   return outboxRow(ctx.outboxKey, { kind, invitationId: invitation.id, message: { ...message, fromName: ctx.company } });
@@ -61,7 +65,7 @@ export async function queueSurveyMail(
 }
 
 /** A new link for a leaver: the invitation row (the token's hash, the token sealed) and its mail. */
-export function newInvitation(ctx: InvitationContext, leaver: Recipient & { id: string }, survey: string) {
+export function newInvitation(ctx: InvitationContext, leaver: Recipient, survey: string) {
   const token = newToken();
   const id = crypto.randomUUID();
   const expiresOn = expiryFor(leaver.lastDay, ctx.settings.expiryDays);
@@ -76,7 +80,7 @@ export function newInvitation(ctx: InvitationContext, leaver: Recipient & { id: 
 export async function issueInvitation(
   trx: Kysely<Database>,
   ctx: InvitationContext,
-  leaver: Recipient & { id: string },
+  leaver: Recipient,
   survey: string,
 ): Promise<IssuedInvitation> {
   const { token, invitation, mail } = newInvitation(ctx, leaver, survey);

@@ -32,7 +32,7 @@ async function lockLeaver(trx: Kysely<Database>, leaverId: string) {
 }
 
 /** A leaver still scheduled: invite today instead of on the scheduled day. */
-async function inviteNow(trx: Kysely<Database>, ctx: InvitationContext, recipient: Recipient & { id: string }, survey: string): Promise<ResendOutcome> {
+async function inviteNow(trx: Kysely<Database>, ctx: InvitationContext, recipient: Recipient, survey: string): Promise<ResendOutcome> {
   await issueInvitation(trx, ctx, recipient, survey);
   await trx.updateTable('leaver').set({ invite_on: null }).where('id', '=', recipient.id).execute();
   return 'issued';

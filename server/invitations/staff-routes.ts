@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
-import { CsrfField } from '../staff/csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { invitationContext } from './context.ts';
 import { issueNewLink, resendInvitation } from './resend.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
-import { CsrfField } from '../staff/csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { fieldErrors } from '../errors/validation-messages.ts';

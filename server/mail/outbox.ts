@@ -9,6 +9,8 @@ export interface MailMessage {
   html: string;
   /** The organisation's sender name; the address is always MAIL_FROM's. */
   fromName?: string;
+  /** Extra headers (List-Unsubscribe on newsletters). */
+  headers?: Record<string, string>;
   /** Files, base64 (quarterly PDFs for managers); sealed with the rest. */
   attachments?: Array<{ filename: string; contentType: string; base64: string }>;
 }
@@ -23,13 +25,15 @@ export interface QueuedMail {
 export interface OutgoingMail {
   kind: string;
   invitationId?: string;
+  /** Mail to an alumnus: erasing them deletes it, sent or not. */
+  alumniId?: string;
   message: MailMessage;
 }
 
 /** The outbox row for a mail: the message sealed, bound to the row's id. */
 export function outboxRow(key: Buffer, mail: OutgoingMail) {
   const id = crypto.randomUUID();
-  return { id, kind: mail.kind, invitation_id: mail.invitationId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) };
+  return { id, kind: mail.kind, invitation_id: mail.invitationId ?? null, alumni_id: mail.alumniId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) };
 }
 
 /** Queues a mail in the caller's transaction, so it exists exactly when the action that caused it does. */

@@ -10,6 +10,8 @@ export interface SurveyMailParams {
   link: string;
   expiresOn: string;
   company: string;
+  /** The leaver's own link to join the alumni network, apart from the survey. */
+  alumniLink: string;
 }
 
 export interface MailRenderer {
@@ -18,13 +20,30 @@ export interface MailRenderer {
   passwordReset(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
   /** A new staff account: the link to set its password. */
   staffWelcome(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
+  /** An alumnus' one-time link: verify the address, or sign in to the portal. */
+  alumniLink(purpose: 'verify' | 'sign_in', to: string, params: { locale: Locale; name: string; link: string; company: string }): MailMessage;
+  /** One newsletter issue for one alumnus, in their language. */
+  newsletter(to: string, params: NewsletterMailParams): MailMessage;
 }
 
-export const TEMPLATE_PLACEHOLDERS = ['name', 'link', 'expiresOn', 'company'] as const;
+export interface NewsletterMailParams {
+  locale: Locale;
+  company: string;
+  subject: string;
+  /** The issue's own text, paragraph by paragraph. */
+  paragraphs: string[];
+  actions: Array<{ title: string; description: string; status: string }>;
+  /** The period's most common reasons, only from groups that the k-rules show. */
+  reasons: { period: string; items: Array<{ label: string; share: string }> } | null;
+  portalLink: string;
+  unsubscribeLink: string;
+}
 
-/** Replaces {name}, {link}, {expiresOn} and {company}; anything else in braces stays as written. */
+export const TEMPLATE_PLACEHOLDERS = ['name', 'link', 'expiresOn', 'company', 'alumniLink'] as const;
+
+/** Replaces {name}, {link}, {expiresOn}, {company} and {alumniLink}; anything else in braces stays as written. */
 export function fillTemplate(text: string, params: SurveyMailParams): string {
-  return text.replace(/\{(name|link|expiresOn|company)\}/g, (_match, key: (typeof TEMPLATE_PLACEHOLDERS)[number]) => params[key]);
+  return text.replace(/\{(name|link|expiresOn|company|alumniLink)\}/g, (_match, key: (typeof TEMPLATE_PLACEHOLDERS)[number]) => params[key]);
 }
 
 /**
@@ -35,23 +54,27 @@ export function fillTemplate(text: string, params: SurveyMailParams): string {
 export function mailRenderer(viewsDir: string): MailRenderer {
   const html = new Eta({ views: viewsDir, cache: true });
   const text = new Eta({ views: viewsDir, cache: true, autoEscape: false });
-  const render = (name: string, to: string, subject: MessageKey, data: Record<string, string> & { locale: Locale }): MailMessage => {
+  const render = (name: string, to: string, subject: MessageKey | { text: string }, data: Record<string, unknown> & { locale: Locale }): MailMessage => {
     const it = { ...data, t: (key: MessageKey, p?: Params) => translate(data.locale, key, p) };
     return {
       to,
-      subject: translate(data.locale, subject, data),
+      subject: typeof subject === 'string' ? translate(data.locale, subject, data as Params) : subject.text,
       html: html.render(`mail/${name}-html`, it),
       text: text.render(`mail/${name}-text`, it),
     };
   };
+  // The alumni offer is part of every survey mail: appended unless the template placed {alumniLink} itself.
   const custom = (to: string, params: SurveyMailParams, template: MailTemplate): MailMessage => {
-    const body = fillTemplate(template.body, params);
-    const paragraphs = body.split(/\r?\n\s*\r?\n/).map((paragraph) => paragraph.split(params.link));
+    const offer = template.body.includes('{alumniLink}') ? '' : `\n\n${translate(params.locale, 'mail.alumni_offer')}\n{alumniLink}`;
+    const body = fillTemplate(template.body + offer, params);
+    const links = [params.link, params.alumniLink];
+    const linkPattern = new RegExp(`(${links.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
+    const paragraphs = body.split(/\r?\n\s*\r?\n/).map((paragraph) => paragraph.split(linkPattern).map((part) => ({ part, link: links.includes(part) })));
     return {
       to,
       subject: fillTemplate(template.subject, params).replace(/\s+/g, ' ').trim(),
       text: body,
-      html: html.render('mail/custom-html', { locale: params.locale, link: params.link, paragraphs }),
+      html: html.render('mail/custom-html', { locale: params.locale, paragraphs }),
     };
   };
   return {
@@ -59,5 +82,7 @@ export function mailRenderer(viewsDir: string): MailRenderer {
       template ? custom(to, params, template) : render('invitation', to, `mail.${kind}.subject`, { ...params, kind }),
     passwordReset: (to, params) => render('password-reset', to, 'staff.reset.subject', params),
     staffWelcome: (to, params) => render('staff-welcome', to, 'users.welcome.subject', params),
+    alumniLink: (purpose, to, params) => render('alumni-link', to, `alumni.mail.${purpose}.subject`, { ...params, purpose }),
+    newsletter: (to, params) => render('newsletter', to, { text: params.subject }, { ...params }),
   };
 }

@@ -8,6 +8,7 @@ export type LinkState = 'open' | 'completed' | 'expired';
 
 export interface InvitationForRespondent {
   id: string;
+  leaverId: string;
   survey: string;
   state: LinkState;
   opened: boolean;
@@ -25,6 +26,7 @@ export async function findInvitationByToken(db: Kysely<Database>, token: string)
     .innerJoin('leaver', 'leaver.id', 'invitation.leaver_id')
     .select([
       'invitation.id',
+      'invitation.leaver_id',
       'invitation.survey',
       'invitation.completed_on',
       'invitation.opened_on',
@@ -40,6 +42,7 @@ export async function findInvitationByToken(db: Kysely<Database>, token: string)
   if (!row) return undefined;
   return {
     id: row.id,
+    leaverId: row.leaver_id,
     survey: row.survey,
     state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
     opened: row.opened_on !== null,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { signId, verifySignedId } from '../alumni/signed-id.ts';
 import { completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 import { findInvitationByToken, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
@@ -59,6 +60,7 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
         versionId: version.id,
         locale: request.locale,
         draft: draft ? { answers: draft.answers, page: draft.page } : null,
+        join: signId(app.keys.alumniLinks, 'join', invitation.leaverId),
         messages: {
           saving: request.t('survey.saving'),
           saved: request.t('survey.saved'),
@@ -88,6 +90,11 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
     return reply.code(201).send({ status: 'received' });
   });
 
-  app.get('/thanks', async (request, reply) => reply.view('thanks', { title: request.t('thanks.title') }));
-  app.get('/alumni', async (request, reply) => reply.view('alumni-coming', { title: request.t('alumni.title') }));
+  // The join link is the leaver's own (signed, naming the leaver, not the answers); a forged one is simply not offered.
+  const ThanksQuery = Type.Object({ lang: Type.Optional(Type.String()), join: Type.Optional(Type.String({ maxLength: 100 })) });
+  app.get('/thanks', { schema: { querystring: ThanksQuery } }, async (request, reply) => {
+    const join = request.query.join && verifySignedId(app.keys.alumniLinks, 'join', request.query.join) ? request.query.join : undefined;
+    reply.header('cache-control', 'no-store');
+    return reply.view('thanks', { title: request.t('thanks.title'), joinHref: join ? `/alumni/join/${join}?lang=${request.locale}` : `/alumni?lang=${request.locale}` });
+  });
 };

@@ -46,7 +46,7 @@ export const settingsRoutes: FastifyPluginAsync = async (fastify) => {
     const mail = app.mail.render.survey(
       kind,
       locale === 'ja' ? 'taro.yamada@example.com' : 'alex.smith@example.com',
-      { locale, name: locale === 'ja' ? '山田 太郎' : 'Alex Smith', link: `${app.config.publicUrl}/s/EXAMPLE-LINK`, expiresOn: expiryFor('2000-01-01', 30), company },
+      { locale, name: locale === 'ja' ? '山田 太郎' : 'Alex Smith', link: `${app.config.publicUrl}/s/EXAMPLE-LINK`, expiresOn: expiryFor('2000-01-01', 30), company, alumniLink: `${app.config.publicUrl}/alumni/join/EXAMPLE-LINK` },
       template,
     );
     return reply.view('staff/settings-preview', { title: request.t('settings.preview'), kind, locale, mail, invalid: 'errors' in parsed });

@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { Locale } from '../db/schema.ts';
 import type { MessageKey } from '../i18n/messages.ts';
-import { CsrfField } from '../staff/csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { MAIL_KINDS, MAX_REMINDERS, type MailTemplates, type OrgSettings } from './settings.ts';
 
 const LOCALES: Locale[] = ['ja', 'en'];

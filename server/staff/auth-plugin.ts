@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { StaffRole } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
-import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newCsrfCookieValue } from './csrf.ts';
 import { createSession, loadSession } from './sessions.ts';
 import type { StaffUser } from './users.ts';
 
@@ -30,7 +29,7 @@ declare module 'fastify' {
 
 /**
  * Staff sessions (the cookie holds a random id; PostgreSQL holds its hash, so every
- * instance shares them), CSRF on every staff form post, and role checks.
+ * instance shares them) and role checks. CSRF is web/csrf-plugin.ts.
  */
 export const staffAuthPlugin = fp(
   async (app) => {
@@ -50,19 +49,7 @@ export const staffAuthPlugin = fp(
     });
 
     app.addHook('preHandler', async (request, reply) => {
-      if (!STAFF_PATHS.test(request.url)) return;
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        const field = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-        if (!csrfValid(app.keys.csrf, request.cookies[CSRF_COOKIE], field)) {
-          throw new AppError({ code: 'csrf', status: 403, messageKey: 'error.csrf' });
-        }
-      }
-      let cookie = request.cookies[CSRF_COOKIE];
-      if (!cookie) {
-        cookie = newCsrfCookieValue();
-        reply.setCookie(CSRF_COOKIE, cookie, app.cookieOptions());
-      }
-      Object.assign(reply.locals ?? {}, { csrf: csrfToken(app.keys.csrf, cookie), staff: request.staff });
+      if (STAFF_PATHS.test(request.url)) Object.assign(reply.locals ?? {}, { staff: request.staff });
     });
 
     app.decorate('requireStaff', (roles?: readonly StaffRole[]): PreHandler => async (request, reply) => {

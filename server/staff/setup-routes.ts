@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CsrfField } from './csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
 import { findUsableLink, spendLink } from './one-time-links.ts';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import { CsrfField } from './csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { recordAudit } from '../audit/record.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 

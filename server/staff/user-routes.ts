@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
 import { departmentTree } from '../departments/tree.ts';
 import { loadSettings } from '../settings/settings.ts';
-import { CsrfField } from './csrf.ts';
+import { CsrfField } from '../web/csrf.ts';
 import { changeStaffUser, deleteStaffUser, inviteStaffUser, listStaffUsers } from './manage-users.ts';
 import { ROLES } from './users.ts';
 

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { purgeStaleAlumniRows } from '../alumni/sessions.ts';
 import { releaseAnswers } from '../answers/release.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { closeExpiredInvitations, issueScheduledInvitations, sendDueReminders } from '../invitations/lifecycle.ts';
@@ -48,6 +49,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],
         ['drafts', () => purgeExpiredDrafts(app.db)],
         ['auth', () => purgeStaleAuthRows(app.db)],
+        ['alumni', () => purgeStaleAlumniRows(app.db)],
         ['imports', () => purgeStaleImports(app.db)],
         ['retention', () => erasePersonalDataPastRetention(app.db)],
       ];

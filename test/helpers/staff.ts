@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { StaffRole } from '../../server/db/schema.ts';
-import { csrfToken } from '../../server/staff/csrf.ts';
+import { csrfToken } from '../../server/web/csrf.ts';
 import { hashPassword } from '../../server/staff/passwords.ts';
 import { createSession } from '../../server/staff/sessions.ts';
 import { createStaffUser } from '../../server/staff/users.ts';

@@ -72,7 +72,7 @@
     }).then(function (response) {
       if (response.status === 201 || response.status === 409) {
         completed = true;
-        location.assign('/thanks?lang=' + encodeURIComponent(sender.locale));
+        location.assign('/thanks?lang=' + encodeURIComponent(sender.locale) + '&join=' + encodeURIComponent(data.join));
         return;
       }
       return response.json().catch(function () { return {}; }).then(function (body) {

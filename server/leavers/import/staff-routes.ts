@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CsrfField } from '../../staff/csrf.ts';
+import { CsrfField } from '../../web/csrf.ts';
 import { invitationContext } from '../../invitations/context.ts';
 import { DEFAULT_SURVEY } from '../../surveys/plugin.ts';
 import { ImportRefused, importLeavers } from './apply.ts';
