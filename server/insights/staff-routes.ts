@@ -2,7 +2,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { EXIT_TYPES } from '../answers/cohort.ts';
+import { boomerangsByYear } from '../alumni/directory.ts';
 import { recordAudit } from '../audit/record.ts';
+import { actionsByReason, relatedDepartments } from '../improvements/for-reasons.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { groupComments } from './comments.ts';
 import { summaryCsv } from './export.ts';
@@ -55,6 +57,12 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     ]);
     const departments = await loadDepartments(app.db);
     const allowed = departmentsInScope(departments, scope);
+    const roots = total.department ? [total.department.id] : scope.all ? undefined : scope.departmentIds;
+    const [actions, boomerangs] = await Promise.all([
+      actionsByReason(app.db, request.locale, roots && relatedDepartments(departments, roots)),
+      // Identified people, not answers: HR's figure, for the whole company.
+      scope.all ? boomerangsByYear(app.db) : Promise.resolve(null),
+    ]);
     await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' } });
     const definition = app.surveys.current(DEFAULT_SURVEY).definition;
     return reply.view('staff/insights', {
@@ -66,6 +74,8 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       wholeOrg: scope.all,
       reasonLabels: choiceLabels(definition, 'primary_reason', request.locale),
       reports: { total, trend, byDepartment, byTenure, byExitType },
+      actions,
+      boomerangs,
     });
   });
 

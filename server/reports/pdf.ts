@@ -3,6 +3,7 @@ import type { Locale, MessageKey, Params } from '../i18n/messages.ts';
 import type { Cell } from '../insights/summary.ts';
 import { type ChartImage, FONT_REGULAR } from './charts.ts';
 import type { QuarterlyData } from './quarterly-data.ts';
+import { actionList } from './pdf-actions.ts';
 import { groupsChart, reasonsChart, trendChart } from './report-charts.ts';
 
 type T = (key: MessageKey, params?: Params) => string;
@@ -82,6 +83,7 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   const reasons = reasonsChart(data.current, data.reasonLabels, t);
   heading(t('report.reasons'), reasons ? heightAt(reasons, width) : 20);
   image(reasons, width);
+  actionList(doc, data.actions, t, width, heading);
   const trend = trendChart(data.current, data.trend, data.reasonLabels, t);
   heading(t('report.trend'), trend ? heightAt(trend, width) : 20);
   image(trend, width);

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Locale } from '../db/schema.ts';
+import type { ActionStatus, Locale } from '../db/schema.ts';
+import { inLocale, listActions } from '../improvements/actions.ts';
+import { relatedDepartments } from '../improvements/for-reasons.ts';
 import { groupComments } from '../insights/comments.ts';
 import { choiceLabels } from '../insights/labels.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
@@ -19,6 +21,8 @@ export interface QuarterlyData {
   byExitType: Group[];
   comments: string[] | null;
   reasonLabels: Record<string, string>;
+  /** "You said, we did": actions for this department (or above or below it) and company-wide ones. */
+  actions: Array<{ title: string; description: string; status: ActionStatus; reasons: string[] }>;
 }
 
 const MAX_COMMENTS = 8;
@@ -49,11 +53,17 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
     app.insights.summarize({ ...base, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, scope),
   ]);
   const department = current.summary.department ?? { id: departmentId, name: '' };
+  const departments = await loadDepartments(app.db);
   let comments: string[] | null = null;
   if (!current.total.suppressed) {
-    const departments = await loadDepartments(app.db);
     comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id) })).slice(0, MAX_COMMENTS);
   }
+  const reasonLabels = choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', locale);
+  const actions = (await listActions(app.db, { departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({
+    ...inLocale(action, locale),
+    status: action.status,
+    reasons: action.reasonCodes.map((code) => reasonLabels[code] ?? code),
+  }));
   return {
     quarter,
     previousQuarter: previousQuarter(quarter),
@@ -65,6 +75,7 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
     byTenure: tenure.groups,
     byExitType: exitType.groups,
     comments,
-    reasonLabels: choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', locale),
+    reasonLabels,
+    actions,
   };
 }

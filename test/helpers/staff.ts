@@ -23,13 +23,15 @@ export async function staffCookie(app: FastifyInstance, role: StaffRole): Promis
   return `${csrf(app).cookie}; honne_session=${await createSession(app.db, user.id)}`;
 }
 
-/** A form post as the browser sends it. */
-export function postForm(app: FastifyInstance, url: string, fields: Record<string, string>, cookie = csrf(app).cookie) {
+/** A form post as the browser sends it; an array is a field sent several times (checkboxes). */
+export function postForm(app: FastifyInstance, url: string, fields: Record<string, string | string[]>, cookie = csrf(app).cookie) {
+  const body = new URLSearchParams({ _csrf: csrf(app).field });
+  for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
   return app.inject({
     method: 'POST',
     url,
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrf(app).field, ...fields }).toString(),
+    payload: body.toString(),
   });
 }
 
