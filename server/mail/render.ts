@@ -53,7 +53,8 @@ export function fillTemplate(text: string, params: SurveyMailParams): string {
  */
 export function mailRenderer(viewsDir: string): MailRenderer {
   const html = new Eta({ views: viewsDir, cache: true });
-  const text = new Eta({ views: viewsDir, cache: true, autoEscape: false });
+  // Plain text keeps its line breaks exactly as written (control tags end with -%> to leave none).
+  const text = new Eta({ views: viewsDir, cache: true, autoEscape: false, autoTrim: false });
   const render = (name: string, to: string, subject: MessageKey | { text: string }, data: Record<string, unknown> & { locale: Locale }): MailMessage => {
     const it = { ...data, t: (key: MessageKey, p?: Params) => translate(data.locale, key, p) };
     return {

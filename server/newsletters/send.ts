@@ -16,17 +16,25 @@ export function newsletterAudience(db: Kysely<Database>) {
     .where('a.email_verified_on', 'is not', null);
 }
 
+const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
+const alreadySent = () => new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
+
 /**
  * Queues one mail per recipient, in their language, each with its own one-click
  * unsubscribe link (RFC 8058 headers too), and marks the issue sent, all in one
- * transaction: an issue is sent once, to everyone or to no one.
+ * transaction: an issue is sent once, to everyone or to no one. The content is
+ * composed before the transaction (it reads the insights, which must not wait on
+ * it); an issue edited meanwhile is refused rather than sent stale.
  */
 export async function sendNewsletter(app: FastifyInstance, id: string, company: string): Promise<number> {
+  const issue = await app.db.selectFrom('newsletter').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!issue) throw notFound();
+  if (issue.sent_at) throw alreadySent();
+  const content: Record<Locale, IssueContent> = { ja: await composeIssue(app, issue, 'ja'), en: await composeIssue(app, issue, 'en') };
   return app.db.transaction().execute(async (trx) => {
-    const issue = await trx.selectFrom('newsletter').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!issue) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
-    if (issue.sent_at) throw new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
-    const content: Record<Locale, IssueContent> = { ja: await composeIssue(app, issue, 'ja'), en: await composeIssue(app, issue, 'en') };
+    const locked = await trx.selectFrom('newsletter').select(['sent_at', 'updated_at']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+    if (locked.sent_at) throw alreadySent();
+    if (locked.updated_at.getTime() !== issue.updated_at.getTime()) throw new AppError({ code: 'newsletter_changed', status: 409, messageKey: 'newsletters.error.changed' });
     const recipients = await newsletterAudience(trx).select(['a.id', 'a.email', 'a.locale']).execute();
     const base = app.config.publicUrl;
     for (let i = 0; i < recipients.length; i += BATCH) {
