@@ -2,11 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
- * Survey links carry their token in the path: request logs show `/s/[token]`.
+ * Survey, set-up, password and alumni links carry their token in the path:
+ * request logs show `/s/[token]`, `/alumni/link/[token]` and so on.
  * Query strings are dropped (they may carry one-time tokens too).
  */
 export function redactUrl(url: string): string {
-  return url.split('?')[0]!.replace(/\/s\/[^/]+/, '/s/[token]');
+  return url.split('?')[0]!.replace(/^\/(s|setup|staff\/password|alumni\/(?:join|link|unsubscribe))\/[^/]+/, '/$1/[token]');
 }
 
 const serializers = {

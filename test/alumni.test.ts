@@ -51,8 +51,8 @@ t.test('joining: the survey mail offers the link; bad input comes back per field
   t.equal(forged.statusCode, 404, 'a forged join link is refused');
 });
 
-t.test('verification, magic-link sign-in (one-time, hashed), sign-out', async (t) => {
-  const { app, mail } = await buildTestApp(t);
+t.test('verification, magic-link sign-in (one-time, hashed), sign-out; no link or address in the logs', async (t) => {
+  const { app, mail, logs } = await buildTestApp(t);
   const { email, id, cookie } = await joinedMember(app, mail.sent);
   const row = await app.db.selectFrom('alumni').select('email_verified_on').where('id', '=', id).executeTakeFirstOrThrow();
   t.ok(row.email_verified_on, 'following the verification link verifies the address');
@@ -87,6 +87,10 @@ t.test('verification, magic-link sign-in (one-time, hashed), sign-out', async (t
   await app.worker.runOnce();
   t.equal(await app.db.selectFrom('alumni_link').select('token_hash').where('purpose', '=', 'sign_in').where('used_at', 'is', null).execute().then((r) => r.length), 3, 'at most three open sign-in links: no mail-bombing');
 
+  const logged = logs.join('\n');
+  t.notMatch(logged, token, 'the sign-in link is not logged');
+  t.notMatch(logged, email, 'nor the address');
+  t.match(logged, '/alumni/link/[token]', 'request logs show the path without its token');
   const session = alumniCookie(signedIn.headers['set-cookie'], app);
   const out = await postForm(app, '/alumni/sign-out', {}, session);
   t.equal(out.statusCode, 303);
