@@ -162,6 +162,7 @@ t.test('the thank-you page invites to the alumni network, separately', async (t)
   const own = await app.inject({ url: `/thanks?lang=ja&join=${join}` });
   t.match(own.body, new RegExp(`href="/alumni/join/${join}\\?lang=ja"`), 'the survey page hands its own join link to the thank-you page');
   t.notMatch(join, invitationId.replace(/-/g, ''), 'the join link does not carry the invitation');
+  t.match(own.body, `href="?lang=en&amp;join=${join}"`, 'switching language keeps the join link');
   const forged = await app.inject({ url: `/thanks?lang=ja&join=${join.slice(0, -2)}xx` });
   t.match(forged.body, /href="\/alumni\?lang=ja"/, 'a forged join link is not offered');
   const alumni = await app.inject({ url: '/alumni?lang=en' });

@@ -38,9 +38,11 @@ export const viewsPlugin = fp(
         get locale() {
           return request.locale;
         },
-        // Every page offers the other language; the same page is asked for again with ?lang=.
+        // Every page offers the other language: the same page, with its other parameters, asked for again with ?lang=.
         get switchLocaleHref() {
-          return `?lang=${request.locale === 'ja' ? 'en' : 'ja'}`;
+          const params = new URLSearchParams(request.url.split('?')[1] ?? '');
+          params.set('lang', request.locale === 'ja' ? 'en' : 'ja');
+          return `?${params}`;
         },
       };
     });
