@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildApp } from '../../server/app.ts';
 import { createLogger } from '../../server/logging.ts';
+import type { MailTransport } from '../../server/mail/transport.ts';
 import { testConfig } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { PASSWORD } from '../helpers/staff.ts';
@@ -27,12 +28,12 @@ async function freePort(): Promise<number> {
 }
 
 /** The real app on a fresh database, listening on 127.0.0.1, closed when the test ends. */
-export async function listeningApp(t: Test, env: Record<string, string> = {}, worker = false): Promise<{ app: FastifyInstance; base: string }> {
+export async function listeningApp(t: Test, env: Record<string, string> = {}, worker = false, mailTransport?: MailTransport): Promise<{ app: FastifyInstance; base: string }> {
   mkdirSync(SHOTS, { recursive: true });
   const database = await testDatabase(t);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = await buildApp(testConfig(t, { PUBLIC_URL: base, ...env }), { db: database.db, logger: createLogger('warn'), worker });
+  const app = await buildApp(testConfig(t, { PUBLIC_URL: base, ...env }), { db: database.db, logger: createLogger('warn'), worker, ...(mailTransport ? { mailTransport } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
   return { app, base };
