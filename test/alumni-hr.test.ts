@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import { quarterOf } from '../server/answers/cohort.ts';
 import { seedDemo } from '../server/demo/seed.ts';
@@ -75,6 +75,7 @@ t.test('a boomerang hire is recorded and counted per year on the dashboard (HR o
   t.match(await app.db.selectFrom('audit_event').select('details').where('action', '=', 'alumni_rehired').execute(), [{ details: { alumniId: a.id } }]);
 });
 
+const SHOTS = new URL('./e2e/screenshots/', import.meta.url).pathname;
 const pdftotext = existsSync('/usr/bin/pdftotext') ? false : 'no pdftotext (apt-get install poppler-utils)';
 t.test('"you said, we did": actions shown next to their reasons, on the public page once published, and in the department\'s PDF', { skip: pdftotext }, async (t) => {
   const { app } = await buildTestApp(t);
@@ -120,6 +121,8 @@ t.test('"you said, we did": actions shown next to their reasons, on the public p
   const quarter = quarterOf(today());
   const pdf = await app.inject({ url: `/reports/quarterly/${quarter}.pdf?department=${await id('第一営業部 Sales Dept. 1')}&lang=ja`, headers: { cookie: hr } });
   t.equal(pdf.statusCode, 200);
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(`${SHOTS}report-actions-ja.pdf`, pdf.rawPayload);
   const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.rawPayload }).toString('utf8');
   t.match(text, 'いただいた声から変えたこと');
   t.match(text, /評価制度の見直し\s+\[完了\]/, 'a sub-department\'s report lists its division\'s action');
