@@ -1,29 +1,20 @@
 import t from 'tap';
-import { chromium } from 'playwright-core';
-import { createApiToken } from '../../server/auth/api-tokens.ts';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
+import { launchBrowser, listeningApp, openPage, registerThroughApi, SHOTS, skipWithoutBrowser } from './browser.ts';
 
 const PERSONAL = 'hanako.home@personal.test';
 
 t.test('a leaver finishes the survey, joins the alumni network, verifies, signs in by magic link, changes a consent and erases the account', { skip: skipWithoutBrowser }, async (t) => {
   const peer = await smtpPeer(t);
   const { app, base } = await listeningApp(t, { SMTP_URL: peer.url, ORG_NAME: '本音商事' }, true);
-  const { token: apiToken } = await createApiToken(app.db, 'hris');
-  const created = await fetch(`${base}/api/v1/leavers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ employeeId: 'E2E-A', name: '本音 花子', email: 'hanako@honne-shoji.example', department: '開発部', hireDate: '2018-04-01', lastDay: '2099-12-31', exitType: 'voluntary', locale: 'ja' }),
-  });
+  const created = await registerThroughApi(app, base, { employeeId: 'E2E-A', name: '本音 花子', email: 'hanako@honne-shoji.example', department: '開発部' });
   t.equal(created.status, 201);
   await peer.waitFor(1);
   const invitation = textPart(peer.received[0]!.raw);
   const link = /(http:\/\/127\.0\.0\.1:\d+\/s\/[\w-]{43})/.exec(invitation)![1]!;
   t.match(invitation, /アルムナイネットワークに参加できます[\s\S]*\/alumni\/join\//, 'the invitation offers the alumni network too');
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  t.teardown(() => browser.close());
-  const page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1024, height: 900 } })).newPage();
+  const { page } = await openPage(await launchBrowser(t), 'ja-JP', { width: 1024, height: 900 });
   const consoleErrors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
 

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildApp } from '../../server/app.ts';
+import { createApiToken } from '../../server/auth/api-tokens.ts';
 import { createLogger } from '../../server/logging.ts';
 import type { MailTransport } from '../../server/mail/transport.ts';
 import { testConfig } from '../helpers/app.ts';
@@ -46,4 +47,29 @@ export async function signIn(page: Page, base: string, email: string) {
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL(`${base}/staff`);
+}
+
+/** Debian's Chromium for this test, closed when the test ends. */
+export async function launchBrowser(t: Test): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  t.teardown(() => browser.close());
+  return browser;
+}
+
+/** A page in a fresh context (its own cookies); script errors are collected in `errors`. */
+export async function openPage(browser: Browser, locale: string, viewport = { width: 1280, height: 900 }) {
+  const page = await (await browser.newContext({ locale, viewport })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+/** Registers a leaver as HR's system would, through the API with a fresh token. */
+export async function registerThroughApi(app: FastifyInstance, base: string, leaver: Record<string, string>) {
+  const { token } = await createApiToken(app.db, 'hris');
+  return fetch(`${base}/api/v1/leavers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ hireDate: '2018-04-01', lastDay: '2099-12-31', exitType: 'voluntary', locale: 'ja', ...leaver }),
+  });
 }

@@ -1,10 +1,9 @@
 import t from 'tap';
-import { chromium } from 'playwright-core';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { joinedMember } from '../helpers/alumni.ts';
 import { staffUser } from '../helpers/staff.ts';
 import { memoryTransport } from '../helpers/app.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
+import { launchBrowser, listeningApp, openPage, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
 
 t.test('HR records an improvement, sees it next to its reason, finds alumni open to returning and sends a newsletter', { skip: skipWithoutBrowser }, async (t) => {
   const mail = memoryTransport();
@@ -15,11 +14,8 @@ t.test('HR records an improvement, sees it next to its reason, finds alumni open
   await joinedMember(app, mail.sent, { locale: 'en' }, ['newsletter']);
   await joinedMember(app, mail.sent, {}, ['events']);
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  t.teardown(() => browser.close());
-  const page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser, 'ja-JP');
   await signIn(page, base, 'jinji@example.co.jp');
 
   await page.click('nav >> text=改善施策');

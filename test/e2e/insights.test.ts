@@ -1,8 +1,7 @@
 import t from 'tap';
-import { chromium } from 'playwright-core';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { staffUser } from '../helpers/staff.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
+import { launchBrowser, listeningApp, openPage, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
 
 t.test('HR sees the demo company\'s charts; a manager sees only their departments', { skip: skipWithoutBrowser }, async (t) => {
   const { app, base } = await listeningApp(t);
@@ -12,11 +11,8 @@ t.test('HR sees the demo company\'s charts; a manager sees only their department
   const sales = await app.db.selectFrom('department').select('id').where('name', '=', '営業本部 Sales Division').executeTakeFirstOrThrow();
   await app.db.insertInto('staff_department').values({ user_id: manager.id, department_id: sales.id }).execute();
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  t.teardown(() => browser.close());
-  const page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } })).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser, 'ja-JP');
   await signIn(page, base, 'jinji@example.co.jp');
   await page.click('nav >> text=分析');
   await page.locator('#kpis').waitFor();

@@ -1,20 +1,14 @@
 import t from 'tap';
 import { chromium } from 'playwright-core';
-import { createApiToken } from '../../server/auth/api-tokens.ts';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, SHOTS, skipWithoutBrowser } from './browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, registerThroughApi, SHOTS, skipWithoutBrowser } from './browser.ts';
 
 t.test('a leaver receives the invitation, answers in Japanese, stops, resumes and finishes', { skip: skipWithoutBrowser }, async (t) => {
   const peer = await smtpPeer(t);
   const { app, base } = await listeningApp(t, { SMTP_URL: peer.url, ORG_NAME: '本音商事' }, true);
 
   // HR's system registers the leaver through the API; the worker mails the invitation.
-  const { token: apiToken } = await createApiToken(app.db, 'hris');
-  const created = await fetch(`${base}/api/v1/leavers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ employeeId: 'E2E-1', name: '本音 花子', email: 'hanako@example.com', department: '開発部', hireDate: '2018-04-01', lastDay: '2099-12-31', exitType: 'voluntary', locale: 'ja' }),
-  });
+  const created = await registerThroughApi(app, base, { employeeId: 'E2E-1', name: '本音 花子', email: 'hanako@example.com', department: '開発部' });
   t.equal(created.status, 201);
   await peer.waitFor(1);
   t.same(peer.received[0]!.to, ['hanako@example.com']);
