@@ -128,8 +128,10 @@ const COMMANDS: Record<string, Command> = {
       const filled = Math.round((done / total) * width);
       process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
     };
+    const started = performance.now();
     const result = await quarterlyBatch(app, { quarter: values.quarter, outDir: values.out, email: Boolean(values.send), locale: cliLocale, onProgress: progress });
-    return `Wrote ${result.files} report(s) to ${values.out}${values.send ? `; queued ${result.mails} mail(s) to managers` : ''}.`;
+    const took = `${((performance.now() - started) / 1000).toFixed(1)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+    return `Wrote ${result.files} report(s) to ${values.out} in ${took}${values.send ? `; queued ${result.mails} mail(s) to managers` : ''}.`;
   },
   'mail deliver': async (app) => {
     await app.worker.runOnce();

@@ -69,6 +69,12 @@ t.test('commands against the database under test', async (t) => {
   t.equal(release.code, 0);
   t.match(release.stdout, /Released 0 answer/);
 
+  const out = join(dataDir, 'reports');
+  const reports = await honne(['reports', 'quarterly', '--quarter', '2026-Q3', '--out', out, '--email'], env);
+  t.equal(reports.code, 0, reports.stderr);
+  t.match(reports.stdout, /^Wrote 1 report\(s\) to .+ in [\d.]+ s, peak memory \d+ MiB; queued 1 mail\(s\) to managers\.$/m, 'one department, its manager mailed');
+  t.same(readdirSync(out), ['2026-Q3-営業部.pdf']);
+
   const handle = await inspect();
   const tokens = await handle.db.selectFrom('api_token').select('token_hash').execute();
   t.equal(tokens.length, 1);
@@ -77,8 +83,10 @@ t.test('commands against the database under test', async (t) => {
   t.equal(leavers.length, 1, 'the invalid and duplicate ones wrote nothing');
   const staff = await handle.db.selectFrom('staff_user').innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id').select(['email', 'role', 'password_hash']).execute();
   t.same(staff, [{ email: 'boss@example.com', role: 'manager', password_hash: null }], 'the manager, with the department, and the typo wrote nothing');
-  const sent = await handle.db.selectFrom('mail_outbox').select('sent_at').execute();
+  const sent = await handle.db.selectFrom('mail_outbox').select(['kind', 'sent_at']).where('kind', '=', 'invitation').execute();
   t.ok(sent[0]?.sent_at, 'the invitation went out at once');
+  const queued = await handle.db.selectFrom('mail_outbox').select('kind').where('sent_at', 'is', null).execute();
+  t.same(queued, [{ kind: 'quarterly_report' }], 'the manager\'s reports wait in the outbox for the worker (or `mail deliver`)');
   if (!database.url) {
     await handle.close();
     t.equal(readdirSync(join(dataDir, 'outbox')).length, 1, 'as an .eml file in DATA_DIR/outbox');

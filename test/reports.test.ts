@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import t from 'tap';
 import { quarterOf } from '../server/answers/cohort.ts';
 import { seedDemo } from '../server/demo/seed.ts';
-import { previousQuarter } from '../server/reports/quarterly-data.ts';
+import { type MessageKey, type Params, translate } from '../server/i18n/messages.ts';
+import { quarterlyPdf } from '../server/reports/pdf.ts';
+import { previousQuarter, quarterlyData } from '../server/reports/quarterly-data.ts';
 import { today } from '../server/shared/dates.ts';
 import { createSession } from '../server/staff/sessions.ts';
 import { buildTestApp } from './helpers/app.ts';
@@ -80,4 +82,23 @@ t.test('the batch writes every department\'s PDF and mails each manager theirs, 
   t.match(sent[0]!.subject, /quarterly leaver reports/, 'in the manager\'s language');
   t.equal(sent[0]!.attachments?.length, 1);
   t.match(text(Buffer.from(sent[0]!.attachments![0]!.base64, 'base64')), /Quarterly leaver report[\s\S]*法務課 Legal/);
+});
+
+t.test('the font parsed once per process gives the same PDF text as pdfkit\'s own loading, with one embedded font', { skip: pdftotext }, async (t) => {
+  const { app } = await buildTestApp(t);
+  await seedDemo(app, 300);
+  const department = await app.db.selectFrom('department').select('id').where('name', '=', '営業本部 Sales Division').executeTakeFirstOrThrow();
+  const data = await quarterlyData(app, lastQuarter(), department.id, { all: true }, 'ja');
+  const meta = { locale: 'ja' as const, organisation: 'Honne', generatedOn: today(), tenureLabel: String, exitLabel: String };
+  const tr = (key: MessageKey, params?: Params) => translate('ja', key, params);
+  const own = await quarterlyPdf(data, tr, { ...meta, font: { shareParsedFont: false } });
+  const shared = await quarterlyPdf(data, tr, meta);
+  const again = await quarterlyPdf(data, tr, meta);
+  t.equal(text(shared), text(own), 'same text');
+  t.equal(text(again), text(own), 'and the same for the next document sharing the parsed font');
+  for (const pdf of [own, shared]) {
+    const fonts = execFileSync('pdffonts', ['-'], { input: pdf }).toString('utf8').trim().split('\n').slice(2);
+    t.equal(fonts.length, 1, 'one embedded font');
+    t.match(fonts[0], /NotoSansJP-Regular.*yes/, 'Noto Sans JP, embedded (subset)');
+  }
 });

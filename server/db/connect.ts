@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock.ts';
@@ -43,7 +43,9 @@ export function postgresClient(url: string, max = 10) {
   });
 }
 
+/** PGlite is loaded only when the embedded engine is used: a process on PostgreSQL does not carry it. */
 export async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
+  const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
   return PGlite.create(dataDir, {
     ...(loadDataDir ? { loadDataDir } : {}),
     parsers: {

@@ -62,7 +62,8 @@ export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { year
 
 export interface YearData {
   year: number;
-  lattice: Lattice;
+  /** The department tree; the lattice's values and equations are needed only to decide `shown`, and are not kept. */
+  children: Lattice['children'];
   shown: Set<string>;
   rows: Awaited<ReturnType<typeof loadYear>>;
   invited: Awaited<ReturnType<typeof loadInvited>>;
@@ -88,8 +89,10 @@ export type YearSource = (db: Kysely<Database>, year: number, departments: Array
 export const loadYearData: YearSource = async (db, year, departments, k) => {
   const [rows, invited] = await Promise.all([loadYear(db, year), loadInvited(db, year)]);
   const lattice = buildLattice(rows, departments);
-  return { year, lattice, shown: shownCells(lattice, k), rows, invited, cells: new Map() };
+  return { year, children: lattice.children, shown: shownCells(lattice, k), rows, invited, cells: new Map() };
 };
+
+const REMEMBERED_CELLS = 5000;
 
 /** A lattice cell's value: suppressed, or its measures from the rollup rows it covers. */
 function cell(data: YearData, period: string, department: string, exit: string, band: string): Cell {
@@ -97,6 +100,8 @@ function cell(data: YearData, period: string, department: string, exit: string, 
   const known = data.cells.get(key);
   if (known) return known;
   const value = cellValue(data, key, period, department, exit, band);
+  // Bounded: a batch of every department's report asks for tens of thousands of cells, each once.
+  if (data.cells.size >= REMEMBERED_CELLS) data.cells.delete(data.cells.keys().next().value!);
   data.cells.set(key, value);
   return value;
 }
@@ -110,7 +115,7 @@ function cellValue(data: YearData, key: string, period: string, department: stri
   const counts: Record<string, number> = {};
   let responses = 0;
   let invited = 0;
-  for (const id of subtree(data.lattice.children, department)) {
+  for (const id of subtree(data.children, department)) {
     const own = index.get(id);
     if (!own) continue;
     for (const row of own.rows) {
@@ -163,7 +168,7 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
         case 'quarter':
           return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ key: `${d.year}-${q}`, label: `${d.year}-${q}`, value: cell(d, q, dept, exit, ALL) }));
         case 'department':
-          return (d.lattice.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL) }));
+          return (d.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL) }));
         case 'tenure':
           return TENURE_BANDS.map((band) => ({ key: band, label: band, value: cell(d, at, dept, exit, band) }));
         case 'exitType':

@@ -9,22 +9,19 @@ import type { Lattice } from './lattice.ts';
  * unknown unless there are none.
  */
 export function shownCells(lattice: Lattice, k: number): Set<string> {
-  // Integers and typed arrays: a year of a large organisation has thousands of cells and equations.
-  const keys = [...lattice.value.keys()];
-  const id = new Map(keys.map((key, i) => [key, i]));
-  const value = Int32Array.from(keys, (key) => lattice.value.get(key)!);
-  const hidden = Uint8Array.from(keys, (key) => (key.startsWith('own:') ? 1 : 0));
-  const equations = lattice.equations.map((terms) => Int32Array.from(terms, (term) => id.get(term)!));
-  const byVariable: number[][] = keys.map(() => []);
+  const { values: value, equations } = lattice;
+  const size = value.length;
+  const hidden = Uint8Array.from({ length: size }, (_v, i) => (i >= lattice.cells ? 1 : 0));
+  const byVariable: number[][] = Array.from({ length: size }, () => []);
   equations.forEach((terms, i) => terms.forEach((term) => byVariable[term]!.push(i)));
-  const shown = Uint8Array.from(keys, (_key, i) => (!hidden[i] && value[i]! >= k ? 1 : 0));
+  const shown = Uint8Array.from({ length: size }, (_v, i) => (!hidden[i] && value[i]! >= k ? 1 : 0));
   const sensitive = (i: number) => value[i]! > 0 && value[i]! < k;
 
   for (;;) {
     // What an attacker knows: every shown cell, and every equation left with one unknown, repeatedly.
     const known = Uint8Array.from(shown, (s, i) => (s || (hidden[i] && value[i] === 0) ? 1 : 0));
     const unknownCount = Int32Array.from(equations, (terms) => terms.reduce((n, t) => n + (known[t] ? 0 : 1), 0));
-    const derivedBy = new Int32Array(keys.length).fill(-1);
+    const derivedBy = new Int32Array(size).fill(-1);
     const queue: number[] = [];
     unknownCount.forEach((count, i) => count === 1 && queue.push(i));
     const leaks: number[] = [];
@@ -39,7 +36,7 @@ export function shownCells(lattice: Lattice, k: number): Set<string> {
     }
     if (leaks.length === 0) break;
     // Every leak of this round is closed before looking again: a few rounds, not one per leak.
-    const hiddenNow = new Uint8Array(keys.length);
+    const hiddenNow = new Uint8Array(size);
     for (const leak of leaks) {
       const cell = cellToHide(leak, derivedBy, equations, shown, value, hiddenNow);
       // -1: a hiding earlier in this round already broke its chain; the next round checks again.
@@ -48,7 +45,9 @@ export function shownCells(lattice: Lattice, k: number): Set<string> {
       hiddenNow[cell] = 1;
     }
   }
-  return new Set(keys.filter((_key, i) => shown[i]));
+  const keys = new Set<string>();
+  shown.forEach((s, i) => s && keys.add(lattice.keyOf(i)));
+  return keys;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { type Canvas, createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, registerables } from 'chart.js';
 
 // The package exports only its JS (dist/); the fonts sit in fonts/ beside it.
@@ -38,13 +38,27 @@ const whiteBackground = {
 };
 
 /**
+ * One canvas per size, reused: a report draws four charts of a few MB of pixels
+ * each, held outside the JS heap until a collection frees them, so a batch of
+ * reports grew the process by hundreds of MB. Drawing is synchronous, so a
+ * canvas is never used by two charts at once.
+ */
+const canvases = new Map<string, Canvas>();
+function canvasOf(width: number, height: number): Canvas {
+  const key = `${width}x${height}`;
+  let canvas = canvases.get(key);
+  if (!canvas) canvases.set(key, (canvas = createCanvas(width, height)));
+  return canvas;
+}
+
+/**
  * A chart drawn on the server, at twice its size in points so it stays crisp in
  * print (about 200 dpi at the width it is placed).
  */
 export function renderChart(config: ChartConfiguration, width = 760, height = 360): ChartImage {
   setUp();
   const scale = 2;
-  const canvas = createCanvas(width * scale, height * scale);
+  const canvas = canvasOf(width * scale, height * scale);
   const chart = new Chart(canvas as unknown as HTMLCanvasElement, {
     ...config,
     plugins: [whiteBackground],

@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
 import type { Locale, MessageKey, Params } from '../i18n/messages.ts';
 import type { Cell } from '../insights/summary.ts';
-import { type ChartImage, FONT_REGULAR } from './charts.ts';
+import type { ChartImage } from './charts.ts';
+import { useReportFont } from './pdf-font.ts';
 import type { QuarterlyData } from './quarterly-data.ts';
 import { actionList } from './pdf-actions.ts';
 import { groupsChart, reasonsChart, trendChart } from './report-charts.ts';
@@ -26,14 +27,13 @@ const METRICS: Metric[] = [
 ];
 
 /** A department's quarterly report as a PDF: A4, Japanese or English, every suppressed number marked. */
-export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Locale; organisation: string; generatedOn: string; tenureLabel: (k: string) => string; exitLabel: (k: string) => string }): Promise<Buffer> {
+export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Locale; organisation: string; generatedOn: string; tenureLabel: (k: string) => string; exitLabel: (k: string) => string; font?: { shareParsedFont?: boolean } }): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 50, bufferPages: true, lang: meta.locale, info: { Title: `${t('report.title')} ${data.quarter} ${data.department.name}`, Author: meta.organisation } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  // One embedded face: each face is parsed and subset per document, a good part of a report's time.
-  doc.registerFont('body', FONT_REGULAR);
-  doc.registerFont('bold', FONT_REGULAR);
+  // One face under two names: each face is subset per document, a good part of a report's time.
+  useReportFont(doc, ['body', 'bold'], meta.font);
   const width = doc.page.width - 100;
   /** A heading stays with what follows it: it starts a new page when that would not fit below it. */
   const heading = (text: string, needs = 120) => {
