@@ -24,7 +24,7 @@ import { seedDemo } from '../server/demo/seed.ts';
 import { addToRollup } from '../server/insights/rollup.ts';
 import { createLogger } from '../server/logging.ts';
 import { buildQuarterlyReport } from '../server/reports/build.ts';
-import { previousQuarter } from '../server/reports/quarterly-data.ts';
+import { previousQuarter } from '../server/shared/dates.ts';
 
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 500);
 const adminUrl = process.env.DATABASE_URL;

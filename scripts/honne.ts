@@ -23,7 +23,7 @@ import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../server/leavers/register-leaver.ts';
 import { DEFAULT_SURVEY } from '../server/surveys/plugin.ts';
 import { DemoExistsError, seedDemo } from '../server/demo/seed.ts';
-import { quarterlyBatch } from '../server/reports/batch.ts';
+import { mailQuarterlyReports, writeQuarterlyReports } from '../server/reports/batch.ts';
 
 const USAGE = `Usage: npm run honne -- <command>
 
@@ -129,9 +129,10 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
     };
     const started = performance.now();
-    const result = await quarterlyBatch(app, { quarter: values.quarter, outDir: values.out, email: Boolean(values.send), locale: cliLocale, onProgress: progress });
+    const files = await writeQuarterlyReports(app, { quarter: values.quarter, outDir: values.out, locale: cliLocale, onProgress: progress });
+    const mails = values.send ? await mailQuarterlyReports(app, { quarter: values.quarter, locale: cliLocale }) : 0;
     const took = `${((performance.now() - started) / 1000).toFixed(1)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
-    return `Wrote ${result.files} report(s) to ${values.out} in ${took}${values.send ? `; queued ${result.mails} mail(s) to managers` : ''}.`;
+    return `Wrote ${files} report(s) to ${values.out} in ${took}${values.send ? `; queued ${mails} mail(s) to managers` : ''}.`;
   },
   'mail deliver': async (app) => {
     await app.worker.runOnce();

@@ -5,8 +5,8 @@ import { quarterOf } from '../server/answers/cohort.ts';
 import { seedDemo } from '../server/demo/seed.ts';
 import { type MessageKey, type Params, translate } from '../server/i18n/messages.ts';
 import { quarterlyPdf } from '../server/reports/pdf.ts';
-import { previousQuarter, quarterlyData } from '../server/reports/quarterly-data.ts';
-import { today } from '../server/shared/dates.ts';
+import { quarterlyData } from '../server/reports/quarterly-data.ts';
+import { previousQuarter, today } from '../server/shared/dates.ts';
 import { createSession } from '../server/staff/sessions.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { csrf, staffCookie, staffUser } from './helpers/staff.ts';
@@ -68,11 +68,11 @@ t.test('the batch writes every department\'s PDF and mails each manager theirs, 
   const manager = await staffUser(app, 'manager', 'houmu@example.co.jp');
   await app.db.updateTable('staff_user').set({ locale: 'en' }).where('id', '=', manager.id).execute();
   await app.db.insertInto('staff_department').values({ user_id: manager.id, department_id: legal.id }).execute();
-  const { quarterlyBatch } = await import('../server/reports/batch.ts');
+  const { mailQuarterlyReports, writeQuarterlyReports } = await import('../server/reports/batch.ts');
   const out = t.testdir();
   const progress: number[] = [];
-  const result = await quarterlyBatch(app, { quarter: lastQuarter(), outDir: out, email: true, locale: 'ja', onProgress: (done) => progress.push(done) });
-  t.same(result, { files: 13, mails: 1 });
+  t.equal(await writeQuarterlyReports(app, { quarter: lastQuarter(), outDir: out, locale: 'ja', onProgress: (done) => progress.push(done) }), 13);
+  t.equal(await mailQuarterlyReports(app, { quarter: lastQuarter(), locale: 'ja' }), 1);
   t.equal(progress.at(-1), 13);
   const { readdirSync } = await import('node:fs');
   t.equal(readdirSync(out).filter((f) => f.endsWith('.pdf')).length, 13);
@@ -101,4 +101,32 @@ t.test('the font parsed once per process gives the same PDF text as pdfkit\'s ow
     t.equal(fonts.length, 1, 'one embedded font');
     t.match(fonts[0], /NotoSansJP-Regular.*yes/, 'Noto Sans JP, embedded (subset)');
   }
+});
+
+t.test('scheduled: when a quarter starts and the setting is on, each manager is mailed once, by one instance', { skip: pdftotext }, async (t) => {
+  const { app, mail } = await buildTestApp(t);
+  await seedDemo(app, 300);
+  const legal = await app.db.selectFrom('department').select('id').where('name', '=', '法務課 Legal').executeTakeFirstOrThrow();
+  const manager = await staffUser(app, 'manager', 'houmu@example.co.jp');
+  await app.db.insertInto('staff_department').values({ user_id: manager.id, department_id: legal.id }).execute();
+  const { sendScheduledQuarterlyReports } = await import('../server/reports/schedule.ts');
+  t.equal(await sendScheduledQuarterlyReports(app), 0, 'off by default');
+
+  const admin = await staffCookie(app, 'admin');
+  const saved = await app.inject({ method: 'POST', url: '/staff/settings', headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf(app).field, senderName: '', inviteTiming: 'on_create', inviteDaysBefore: '', reminderDays: '3, 7', expiryDays: '30', retentionDays: '180', quarterlyReports: 'on' }).toString() });
+  t.equal(saved.statusCode, 303);
+  const settings = await app.db.selectFrom('org_settings').select(['quarterly_reports', 'quarterly_reports_done_for']).executeTakeFirstOrThrow();
+  t.same(settings, { quarterly_reports: true, quarterly_reports_done_for: lastQuarter() }, 'switching on skips the quarter just ended');
+  t.equal(await sendScheduledQuarterlyReports(app), 0);
+
+  // A new quarter has started since the last run.
+  await app.db.updateTable('org_settings').set({ quarterly_reports_done_for: previousQuarter(lastQuarter()) }).execute();
+  const [a, b] = await Promise.all([sendScheduledQuarterlyReports(app), sendScheduledQuarterlyReports(app)]);
+  t.same([a, b].sort(), [0, 1], 'two instances at once: one sends');
+  await app.worker.runOnce();
+  const sent = mail.sent.filter((m) => m.to === 'houmu@example.co.jp');
+  t.equal(sent.length, 1);
+  t.match(text(Buffer.from(sent[0]!.attachments![0]!.base64, 'base64')), new RegExp(`四半期 退職者レポート[\\s\\S]*${lastQuarter()}`), 'the quarter that ended, in the manager\'s language (Japanese by default)');
+  t.equal((await app.db.selectFrom('org_settings').select('quarterly_reports_done_for').executeTakeFirstOrThrow()).quarterly_reports_done_for, lastQuarter());
+  t.equal(await sendScheduledQuarterlyReports(app), 0, 'not again this quarter');
 });

@@ -28,6 +28,7 @@ t.test('admins change the settings; bad values come back with a message per fiel
   t.same(await loadSettings(app.db), {
     senderName: '株式会社サンプル', inviteDaysBefore: 5, reminderDays: [4], expiryDays: 14, retentionDays: 90,
     mailTemplates: { invitation: { ja: { subject: '{company} 退職アンケート', body: '{name} さん\n\nこちらからどうぞ: {link}\n\n期限: {expiresOn}' } } },
+    quarterlyReports: false,
   });
   const audit = await app.db.selectFrom('audit_event').select(['action', 'details']).where('action', '=', 'settings_changed').execute();
   t.match(audit, [{ details: { fields: ['senderName', 'inviteDaysBefore', 'reminderDays', 'expiryDays', 'retentionDays', 'mailTemplates'] } }]);

@@ -174,6 +174,10 @@ export interface OrgSettingsTable {
   retention_days: number;
   mail_templates: ColumnType<Partial<Record<Locale, MailTemplate>>, RawBuilder<string>, RawBuilder<string>>;
   updated_at: Generated<Date>;
+  /** Mail managers their quarterly reports at the start of each quarter. */
+  quarterly_reports: Generated<boolean>;
+  /** The last quarter whose reports were mailed (or skipped when the schedule was switched on). */
+  quarterly_reports_done_for: string | null;
 }
 
 export interface LeaverImportTable {

@@ -30,14 +30,12 @@ const fileName = (quarter: string, name: string) => `${quarter}-${name.replace(/
 
 /**
  * Every department's quarterly report, one at a time (memory stays flat however
- * many there are), written to `outDir`; with `email`, each manager then gets the
- * reports of the departments assigned to them, in their language, through the
- * outbox. Returns how many files and mails.
+ * many there are), written to `outDir`. Returns how many files.
  */
-export async function quarterlyBatch(
+export async function writeQuarterlyReports(
   app: FastifyInstance,
-  options: { quarter: string; outDir: string; email: boolean; locale: Locale; onProgress?: (done: number, total: number) => void },
-): Promise<{ files: number; mails: number }> {
+  options: { quarter: string; outDir: string; locale: Locale; onProgress?: (done: number, total: number) => void },
+): Promise<number> {
   const departments = await loadDepartments(app.db);
   await mkdir(options.outDir, { recursive: true });
   let done = 0;
@@ -48,8 +46,14 @@ export async function quarterlyBatch(
     options.onProgress?.(++done, departments.length);
     collect();
   }
-  if (!options.email) return { files: departments.length, mails: 0 };
+  return departments.length;
+}
 
+/**
+ * Each manager gets the reports of the departments assigned to them, in their
+ * language (else `locale`), as attachments through the outbox. Returns how many mails.
+ */
+export async function mailQuarterlyReports(app: FastifyInstance, options: { quarter: string; locale: Locale }): Promise<number> {
   const managers = await app.db
     .selectFrom('staff_user')
     .innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id')
@@ -60,6 +64,7 @@ export async function quarterlyBatch(
     .execute();
   const settings = await loadSettings(app.db);
   const company = settings.senderName ?? app.config.orgName;
+  const collect = collector();
   let mails = 0;
   for (const email of [...new Set(managers.map((m) => m.email))]) {
     const own = managers.filter((m) => m.email === email);
@@ -72,7 +77,8 @@ export async function quarterlyBatch(
     const t = (key: 'reports.mail.subject' | 'reports.mail.body') => translate(locale, key, { company, quarter: options.quarter, count: attachments.length });
     await enqueueMail(app.db, app.keys.outbox, { kind: 'quarterly_report', message: { to: email, subject: t('reports.mail.subject'), text: t('reports.mail.body'), html: `<p>${t('reports.mail.body')}</p>`, fromName: company, attachments } });
     mails++;
+    collect();
   }
   app.worker.wake();
-  return { files: departments.length, mails };
+  return mails;
 }

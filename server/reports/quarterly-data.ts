@@ -7,6 +7,7 @@ import { choiceLabels } from '../insights/labels.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
 import { loadDepartments } from '../insights/load.ts';
 import type { Cell, Group, Scope } from '../insights/summary.ts';
+import { previousQuarter } from '../shared/dates.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 
 export interface QuarterlyData {
@@ -26,11 +27,6 @@ export interface QuarterlyData {
 }
 
 const MAX_COMMENTS = 8;
-
-export function previousQuarter(quarter: string): string {
-  const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(6))];
-  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
-}
 
 /**
  * Everything a department's quarterly report shows, from the insights engine and

@@ -7,7 +7,7 @@ import { today } from '../shared/dates.ts';
 import { loadDepartments } from '../insights/load.ts';
 import { departmentsInScope, scopeOf } from '../insights/scope.ts';
 import { buildQuarterlyReport } from './build.ts';
-import { previousQuarter } from './quarterly-data.ts';
+import { previousQuarter } from '../shared/dates.ts';
 
 const QUARTERS_LISTED = 4;
 

@@ -21,6 +21,7 @@ export const SettingsForm = Type.Object(
     reminderDays: Type.String({ maxLength: 50 }),
     expiryDays: Days,
     retentionDays: Days,
+    quarterlyReports: Type.Optional(Type.Literal('on')),
     ...templateFields,
     /** Which mail the preview button asks for, e.g. invitation_ja. */
     preview: Type.Optional(Type.String({ pattern: '^(invitation|reminder)_(ja|en)$' })),
@@ -39,6 +40,7 @@ export function formValues(settings: OrgSettings): Record<string, string> {
     reminderDays: settings.reminderDays.join(', '),
     expiryDays: String(settings.expiryDays),
     retentionDays: String(settings.retentionDays),
+    quarterlyReports: settings.quarterlyReports ? 'on' : '',
   };
   for (const kind of MAIL_KINDS) {
     for (const locale of LOCALES) {
@@ -86,6 +88,7 @@ export function parseSettingsForm(form: SettingsForm): { settings: OrgSettings }
       expiryDays: expiryDays!,
       retentionDays: retentionDays!,
       mailTemplates,
+      quarterlyReports: form.quarterlyReports === 'on',
     },
   };
 }

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, Locale, MailTemplate } from '../db/schema.ts';
+import { quarterOf } from '../answers/cohort.ts';
 import { jsonb } from '../db/jsonb.ts';
+import { previousQuarter, today } from '../shared/dates.ts';
 
 export const MAIL_KINDS = ['invitation', 'reminder'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
@@ -19,6 +21,8 @@ export interface OrgSettings {
   /** Days after completion or expiry that a leaver's personal data is erased. */
   retentionDays: number;
   mailTemplates: MailTemplates;
+  /** The worker mails each manager their quarterly reports when a quarter starts. */
+  quarterlyReports: boolean;
 }
 
 export const MAX_REMINDERS = 2;
@@ -32,13 +36,21 @@ export async function loadSettings(db: Kysely<Database>): Promise<OrgSettings> {
     expiryDays: row.expiry_days,
     retentionDays: row.retention_days,
     mailTemplates: row.mail_templates as MailTemplates,
+    quarterlyReports: row.quarterly_reports,
   };
 }
 
+/**
+ * Switching the quarterly schedule on counts the quarter just ended as done: the
+ * first reports go out when the next quarter starts, not the moment it is saved.
+ */
 export async function saveSettings(db: Kysely<Database>, settings: OrgSettings): Promise<void> {
+  const justEnded = previousQuarter(quarterOf(today()));
   await db
     .updateTable('org_settings')
     .set({
+      quarterly_reports: settings.quarterlyReports,
+      quarterly_reports_done_for: settings.quarterlyReports ? sql<string>`CASE WHEN quarterly_reports THEN quarterly_reports_done_for ELSE ${justEnded} END` : sql<string>`quarterly_reports_done_for`,
       sender_name: settings.senderName,
       invite_days_before: settings.inviteDaysBefore,
       reminder_days: jsonb(settings.reminderDays),

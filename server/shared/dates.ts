@@ -16,3 +16,9 @@ export function normaliseDay(value: string): string | undefined {
   const date = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day ? day : undefined;
 }
+
+/** The quarter before 'YYYY-Qn'. */
+export function previousQuarter(quarter: string): string {
+  const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(6))];
+  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
+}

@@ -6,6 +6,7 @@ import { closeExpiredInvitations, issueScheduledInvitations, sendDueReminders } 
 import { purgeStaleImports } from '../leavers/import/staging.ts';
 import { erasePersonalDataPastRetention } from '../leavers/retention.ts';
 import { deliverDueMail } from '../mail/deliver.ts';
+import { sendScheduledQuarterlyReports } from '../reports/schedule.ts';
 import { purgeExpiredDrafts } from '../respondent/drafts.ts';
 import { purgeStaleAuthRows } from '../staff/sessions.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
@@ -52,6 +53,8 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['alumni', () => purgeStaleAlumniRows(app.db)],
         ['imports', () => purgeStaleImports(app.db)],
         ['retention', () => erasePersonalDataPastRetention(app.db)],
+        // Last: building a quarter's reports takes a while, once a quarter.
+        ['quarterly-reports', () => sendScheduledQuarterlyReports(app)],
       ];
       for (const [name, task] of tasks) {
         try {
