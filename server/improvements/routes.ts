@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
@@ -38,7 +38,7 @@ export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
     return reply.view('staff/improvement-form', await form(request, action.id, action));
   });
 
-  const save = (id: string | null) => async (request: FastifyRequest<{ Body: ActionForm }>, reply: import('fastify').FastifyReply) => {
+  const save = (id: string | null) => async (request: FastifyRequest<{ Body: ActionForm }>, reply: FastifyReply) => {
     const { input, errors } = parseActionForm(request.body, Object.keys(reasonLabels(request)));
     if (Object.keys(errors).length > 0) return reply.code(400).view('staff/improvement-form', await form(request, id, input, errors));
     await app.db.transaction().execute(async (trx) => {
