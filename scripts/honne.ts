@@ -22,6 +22,7 @@ import { invitationContext } from '../server/invitations/context.ts';
 import { parseLeaverInput } from '../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../server/leavers/register-leaver.ts';
 import { DEFAULT_SURVEY } from '../server/surveys/plugin.ts';
+import { seedDemoAlumni } from '../server/demo/alumni.ts';
 import { DemoExistsError, seedDemo } from '../server/demo/seed.ts';
 import { mailQuarterlyReports, writeQuarterlyReports } from '../server/reports/batch.ts';
 
@@ -115,7 +116,8 @@ const COMMANDS: Record<string, Command> = {
     if (!Number.isInteger(leavers) || leavers < 1 || leavers > 100_000) throw new UsageError('--leavers is a whole number from 1 to 100000');
     try {
       const result = await seedDemo(app, leavers);
-      return `Demo company created: ${result.leavers} leavers, ${result.responses} answered surveys. Open /staff/insights.`;
+      const network = await seedDemoAlumni(app);
+      return `Demo company created: ${result.leavers} leavers, ${result.responses} answered surveys, ${network.alumni} alumni, ${network.actions} improvement actions. Open /staff/insights.`;
     } catch (error) {
       if (error instanceof DemoExistsError) throw new UsageError(error.message);
       throw error;

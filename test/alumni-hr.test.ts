@@ -128,3 +128,19 @@ t.test('"you said, we did": actions shown next to their reasons, on the public p
   t.match(text, /評価制度の見直し\s+\[完了\]/, 'a sub-department\'s report lists its division\'s action');
   t.match(text, '全社のリモート勤務', 'and company-wide ones');
 });
+
+t.test('the demo company has alumni (verified, some rehired) and actions, as the CLI seeds them', async (t) => {
+  const { app } = await buildTestApp(t);
+  await seedDemo(app, 400);
+  const { seedDemoAlumni } = await import('../server/demo/alumni.ts');
+  const seeded = await seedDemoAlumni(app);
+  t.ok(seeded.alumni > 20, `${seeded.alumni} alumni`);
+  t.equal(seeded.actions, 3);
+  t.same(await app.db.selectFrom('alumni').select('id').where('email_verified_on', 'is', null).execute(), [], 'all verified');
+  const hr = await staffCookie(app, 'hr');
+  const dashboard = await app.inject({ url: '/staff/insights?lang=en', headers: { cookie: hr } });
+  t.match(dashboard.body, /Published promotion criteria/, 'an action beside its reason');
+  t.match(dashboard.body, /id="boomerangs"[\s\S]*<td>\d{4}<\/td><td>\d+<\/td><td>\d+<\/td>/, 'boomerangs per year');
+  const directory = await app.inject({ url: '/staff/alumni?consent=newsletter', headers: { cookie: hr } });
+  t.match(directory.body, /demo-personal\.example/);
+});
