@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { EXIT_TYPES, TENURE_BANDS } from '../server/answers/cohort.ts';
+import { TENURE_BANDS } from '../server/answers/cohort.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { demoAnswers, pick, seededRandom } from '../server/demo/answers.ts';

@@ -4,7 +4,7 @@ import t from 'tap';
 import { quarterOf } from '../server/answers/cohort.ts';
 import { seedDemo } from '../server/demo/seed.ts';
 import { today } from '../server/shared/dates.ts';
-import { joinedMember, linkIn } from './helpers/alumni.ts';
+import { joinedMember } from './helpers/alumni.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { postForm, staffCookie } from './helpers/staff.ts';
 

@@ -3,9 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
 import { AppError } from '../errors/app-error.ts';
-import { choiceLabels } from '../insights/labels.ts';
+import { reasonLabels } from '../insights/labels.ts';
 import { loadDepartments } from '../insights/load.ts';
-import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { CsrfField } from '../web/csrf.ts';
 import { ActionForm, parseActionForm } from './action-form.ts';
 import { ACTION_STATUSES, type ActionInput, deleteAction, listActions, saveAction } from './actions.ts';
@@ -18,16 +17,16 @@ const EMPTY: ActionInput = { titleJa: '', titleEn: '', descriptionJa: '', descri
 export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hrOnly = app.requireStaff(['admin', 'hr']);
-  const reasonLabels = (request: FastifyRequest) => choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', request.locale);
+  const labels = (request: FastifyRequest) => reasonLabels(app.surveys, request.locale);
 
   const form = async (request: FastifyRequest, id: string | null, values: ActionInput, errors: Record<string, string> = {}) => ({
     title: request.t(id ? 'improvements.edit' : 'improvements.new'),
-    id, values, errors, statuses: ACTION_STATUSES, reasonLabels: reasonLabels(request), departments: await loadDepartments(app.db),
+    id, values, errors, statuses: ACTION_STATUSES, reasonLabels: labels(request), departments: await loadDepartments(app.db),
   });
 
   app.get('/staff/improvements', { preHandler: hrOnly, schema: { querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const [actions, departments] = await Promise.all([listActions(app.db), loadDepartments(app.db)]);
-    return reply.view('staff/improvements', { title: request.t('improvements.title'), actions, departments, reasonLabels: reasonLabels(request), saved: request.query.saved === '1' });
+    return reply.view('staff/improvements', { title: request.t('improvements.title'), actions, departments, reasonLabels: labels(request), saved: request.query.saved === '1' });
   });
 
   app.get('/staff/improvements/new', { preHandler: hrOnly }, async (request, reply) => reply.view('staff/improvement-form', await form(request, null, EMPTY)));
@@ -39,7 +38,7 @@ export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   const save = (id: string | null) => async (request: FastifyRequest<{ Body: ActionForm }>, reply: FastifyReply) => {
-    const { input, errors } = parseActionForm(request.body, Object.keys(reasonLabels(request)));
+    const { input, errors } = parseActionForm(request.body, Object.keys(labels(request)));
     if (Object.keys(errors).length > 0) return reply.code(400).view('staff/improvement-form', await form(request, id, input, errors));
     await app.db.transaction().execute(async (trx) => {
       const savedId = await saveAction(trx, id ?? undefined, input);

@@ -5,10 +5,9 @@ import { EXIT_TYPES } from '../answers/cohort.ts';
 import { boomerangsByYear } from '../alumni/directory.ts';
 import { recordAudit } from '../audit/record.ts';
 import { actionsByReason, relatedDepartments } from '../improvements/for-reasons.ts';
-import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 import { groupComments } from './comments.ts';
 import { summaryCsv } from './export.ts';
-import { choiceLabels } from './labels.ts';
+import { reasonLabels } from './labels.ts';
 import { ALL, childrenOf, subtree } from './lattice.ts';
 import { loadDepartments } from './load.ts';
 import { departmentsInScope, scopeOf, yearsWithData } from './scope.ts';
@@ -64,7 +63,6 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       scope.all ? boomerangsByYear(app.db) : Promise.resolve(null),
     ]);
     await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' } });
-    const definition = app.surveys.current(DEFAULT_SURVEY).definition;
     return reply.view('staff/insights', {
       title: request.t('insights.title'),
       k,
@@ -72,7 +70,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       filters: { year, quarter: query.quarter ?? '', department: total.department?.id ?? '', exitType: query.exitType ?? '' },
       departments: allowed,
       wholeOrg: scope.all,
-      reasonLabels: choiceLabels(definition, 'primary_reason', request.locale),
+      reasonLabels: reasonLabels(app.surveys, request.locale),
       reports: { total, trend, byDepartment, byTenure, byExitType },
       actions,
       boomerangs,
@@ -88,7 +86,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     if (format === 'json') {
       return reply.header('content-disposition', `attachment; filename="${name}.json"`).type('application/json').send(summary);
     }
-    const codes = Object.keys(choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', request.locale));
+    const codes = Object.keys(reasonLabels(app.surveys, request.locale));
     const csv = summaryCsv(summary, codes, { group: request.t('insights.group'), suppressed: 'suppressed' });
     return reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8').send(csv);
   });
@@ -112,7 +110,6 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
         })
       : [];
     await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'comments', from: base.from, to: base.to } });
-    const reasonLabels = choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', request.locale);
-    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, comments, reasonLabels, filters: { ...request.query, reason: query.reason ?? '' }, summary });
+    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, comments, reasonLabels: reasonLabels(app.surveys, request.locale), filters: { ...request.query, reason: query.reason ?? '' }, summary });
   });
 };

@@ -3,9 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Locale, NewsletterTable } from '../db/schema.ts';
 import { translate } from '../i18n/messages.ts';
 import { inLocale, listActions } from '../improvements/actions.ts';
-import { choiceLabels } from '../insights/labels.ts';
+import { reasonLabels } from '../insights/labels.ts';
 import type { NewsletterMailParams } from '../mail/render.ts';
-import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 
 export type Issue = Pick<Selectable<NewsletterTable>, 'subject_ja' | 'subject_en' | 'body_ja' | 'body_en' | 'action_ids' | 'reasons_period'>;
 export type IssueContent = Omit<NewsletterMailParams, 'portalLink' | 'unsubscribeLink' | 'company'>;
@@ -24,7 +23,7 @@ export async function topReasons(app: FastifyInstance, period: string, locale: L
   const summary = await app.insights.summarize(rangeOf(period), { all: true });
   const total = summary.total;
   if (!total || total.suppressed || summary.rolledUp) return null;
-  const labels = choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', locale);
+  const labels = reasonLabels(app.surveys, locale);
   const items = total.primaryReasons
     .filter((reason) => reason.count >= summary.k)
     .slice(0, TOP_REASONS)

@@ -3,12 +3,11 @@ import type { ActionStatus, Locale } from '../db/schema.ts';
 import { inLocale, listActions } from '../improvements/actions.ts';
 import { relatedDepartments } from '../improvements/for-reasons.ts';
 import { groupComments } from '../insights/comments.ts';
-import { choiceLabels } from '../insights/labels.ts';
+import { reasonLabels } from '../insights/labels.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
 import { loadDepartments } from '../insights/load.ts';
 import type { Cell, Group, Scope } from '../insights/summary.ts';
 import { previousQuarter } from '../shared/dates.ts';
-import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 
 export interface QuarterlyData {
   quarter: string;
@@ -54,11 +53,11 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
   if (!current.total.suppressed) {
     comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id) })).slice(0, MAX_COMMENTS);
   }
-  const reasonLabels = choiceLabels(app.surveys.current(DEFAULT_SURVEY).definition, 'primary_reason', locale);
+  const labels = reasonLabels(app.surveys, locale);
   const actions = (await listActions(app.db, { departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({
     ...inLocale(action, locale),
     status: action.status,
-    reasons: action.reasonCodes.map((code) => reasonLabels[code] ?? code),
+    reasons: action.reasonCodes.map((code) => labels[code] ?? code),
   }));
   return {
     quarter,
@@ -71,7 +70,7 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
     byTenure: tenure.groups,
     byExitType: exitType.groups,
     comments,
-    reasonLabels,
+    reasonLabels: labels,
     actions,
   };
 }
