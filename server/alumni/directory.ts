@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { containsPattern } from '../db/like.ts';
-import type { ConsentPurpose, Database, RehireEligibility } from '../db/schema.ts';
+import type { ConsentPurpose } from '../db/alumni-schema.ts';
+import type { Database, RehireEligibility } from '../db/schema.ts';
 
 export interface DirectoryFilter {
   q?: string;

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newToken, sha256 } from '../crypto/seal.ts';
-import type { AlumniLinkTable, Database } from '../db/schema.ts';
+import type { AlumniLinkTable } from '../db/alumni-schema.ts';
+import type { Database } from '../db/schema.ts';
 
 type Purpose = AlumniLinkTable['purpose'];
 

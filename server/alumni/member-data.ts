@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../audit/record.ts';
-import type { ConsentPurpose, Database, Locale } from '../db/schema.ts';
+import type { ConsentPurpose } from '../db/alumni-schema.ts';
+import type { Database, Locale } from '../db/schema.ts';
 import { consentRows, type Profile } from './membership.ts';
 
 /** Everything the portal shows of a member (not HR's own fields: eligibility is never shown to them). */

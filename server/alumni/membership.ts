@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { ConsentPurpose, Database, Locale } from '../db/schema.ts';
+import type { ConsentPurpose } from '../db/alumni-schema.ts';
+import type { Database, Locale } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { createAlumniLink } from './links.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CONSENT_PURPOSES } from '../db/schema.ts';
+import { CONSENT_PURPOSES } from '../db/alumni-schema.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { CsrfField } from '../web/csrf.ts';
 import { ALUMNI_COOKIE } from './auth-plugin.ts';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
-import { CONSENT_PURPOSES } from '../db/schema.ts';
+import { CONSENT_PURPOSES } from '../db/alumni-schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
 import { loadDepartments } from '../insights/load.ts';

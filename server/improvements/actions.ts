@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { jsonb } from '../db/jsonb.ts';
-import type { ActionStatus, Database, Locale } from '../db/schema.ts';
+import type { ActionStatus } from '../db/alumni-schema.ts';
+import type { Database, Locale } from '../db/schema.ts';
 
 export const ACTION_STATUSES = ['planned', 'in_progress', 'done'] as const satisfies readonly ActionStatus[];
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ActionStatus, Database, Locale } from '../db/schema.ts';
+import type { ActionStatus } from '../db/alumni-schema.ts';
+import type { Database, Locale } from '../db/schema.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
 import { inLocale, listActions } from './actions.ts';
 

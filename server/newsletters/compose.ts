@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Selectable } from 'kysely';
-import type { Locale, NewsletterTable } from '../db/schema.ts';
+import type { NewsletterTable } from '../db/alumni-schema.ts';
+import type { Locale } from '../db/schema.ts';
 import { translate } from '../i18n/messages.ts';
 import { inLocale, listActions } from '../improvements/actions.ts';
 import { reasonLabels } from '../insights/labels.ts';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ActionStatus, Locale } from '../db/schema.ts';
+import type { ActionStatus } from '../db/alumni-schema.ts';
+import type { Locale } from '../db/schema.ts';
 import { inLocale, listActions } from '../improvements/actions.ts';
 import { relatedDepartments } from '../improvements/for-reasons.ts';
 import { groupComments } from '../insights/comments.ts';
