@@ -148,6 +148,7 @@ t.test('my data as JSON, then erasure: the row is gone, only a tombstone without
   const erased = await postForm(app, '/alumni/me/erase', { confirm: 'yes' }, cookie);
   t.equal(erased.statusCode, 200);
   t.match(erased.headers['set-cookie'], /honne_alumni=;/);
+  t.notMatch(erased.body, 'action="/alumni/sign-out"', 'the page after erasure offers no portal menu');
   for (const table of ['alumni', 'alumni_consent', 'alumni_link', 'alumni_session'] as const) {
     t.equal((await app.db.selectFrom(table).selectAll().execute()).length, 0, `${table} is empty`);
   }

@@ -31,8 +31,9 @@ export const alumniAuthPlugin = fp(
       request.alumnus = token ? ((await loadAlumniSession(app.db, token)) ?? null) : null;
       if (request.alumnus && !request.localeChosen) request.locale = request.alumnus.locale;
     });
+    // Read when the page renders: a route that ends the membership (erasure) clears request.alumnus and the menu follows.
     app.addHook('preHandler', async (request, reply) => {
-      if (ALUMNI_PATHS.test(request.url)) Object.assign(reply.locals ?? {}, { alumnus: request.alumnus });
+      if (ALUMNI_PATHS.test(request.url) && reply.locals) Object.defineProperty(reply.locals, 'alumnus', { get: () => request.alumnus, enumerable: true });
     });
     app.decorate('requireAlumnus', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.alumnus) return;

@@ -68,7 +68,7 @@ export const alumniPortalRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/alumni/me/erase', { preHandler: member, schema: { body: Type.Object({ confirm: Type.Literal('yes'), ...CsrfField }, { additionalProperties: false }) } }, async (request, reply) => {
     await app.db.transaction().execute((trx) => eraseMember(trx, request.alumnus!.id, 'alumnus'));
     reply.clearCookie(ALUMNI_COOKIE, { path: '/alumni' });
-    Object.assign(reply.locals ?? {}, { alumnus: null });
+    request.alumnus = null;
     return reply.view('message', { title: request.t('alumni.erase.done_title'), state: 'erased', message: request.t('alumni.erase.done') });
   });
 };

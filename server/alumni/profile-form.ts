@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../db/alumni-schema.ts';
-import { type Locale } from '../db/schema.ts';
+import type { Locale } from '../db/schema.ts';
 import { isLocale, type MessageKey } from '../i18n/messages.ts';
 import { CsrfField } from '../web/csrf.ts';
 import type { Profile } from './membership.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { consentRows } from '../alumni/membership.ts';
 import { CONSENT_PURPOSES } from '../db/alumni-schema.ts';
-import { type Locale } from '../db/schema.ts';
+import type { Locale } from '../db/schema.ts';
 import { saveAction } from '../improvements/actions.ts';
 import { addDays, today } from '../shared/dates.ts';
 import { seededRandom } from './answers.ts';
