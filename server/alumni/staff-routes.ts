@@ -37,23 +37,20 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hrOnly = app.requireStaff(['admin', 'hr']);
 
-  const filterOf = async (query: Query): Promise<DirectoryFilter> => {
-    const departments = query.department ? subtree(childrenOf(await loadDepartments(app.db)), query.department) : undefined;
-    return {
-      ...(query.q?.trim() ? { q: query.q } : {}),
-      ...(query.consent ? { consent: query.consent } : {}),
-      ...(departments ? { departmentIds: departments } : {}),
-      ...(query.leftYear ? { leftYear: Number(query.leftYear) } : {}),
-      ...(query.eligibility ? { eligibility: query.eligibility } : {}),
-      ...(query.rehired ? { rehired: query.rehired === 'yes' } : {}),
-    };
-  };
+  const filterOf = (query: Query, departments: Awaited<ReturnType<typeof loadDepartments>>): DirectoryFilter => ({
+    ...(query.q?.trim() ? { q: query.q } : {}),
+    ...(query.consent ? { consent: query.consent } : {}),
+    ...(query.department ? { departmentIds: subtree(childrenOf(departments), query.department) } : {}),
+    ...(query.leftYear ? { leftYear: Number(query.leftYear) } : {}),
+    ...(query.eligibility ? { eligibility: query.eligibility } : {}),
+    ...(query.rehired ? { rehired: query.rehired === 'yes' } : {}),
+  });
 
   app.get('/staff/alumni', { preHandler: hrOnly, schema: { querystring: Query } }, async (request, reply) => {
     const page = Number(request.query.page ?? '1');
-    const [result, departments, years] = await Promise.all([
-      listDirectory(app.db, await filterOf(request.query), page),
-      loadDepartments(app.db),
+    const departments = await loadDepartments(app.db);
+    const [result, years] = await Promise.all([
+      listDirectory(app.db, filterOf(request.query, departments), page),
       app.db.selectFrom('alumni').select('left_year').distinct().orderBy('left_year', 'desc').execute(),
     ]);
     const filter = { q: '', consent: '', department: '', leftYear: '', eligibility: '', rehired: '', ...request.query };
@@ -70,7 +67,7 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/alumni/export', { preHandler: hrOnly, schema: { querystring: Query } }, async (request, reply) => {
     const purpose = request.query.consent;
     if (!purpose) throw new AppError({ code: 'purpose_required', status: 400, messageKey: 'alumni.staff.export_purpose' });
-    const rows = await exportRows(app.db, await filterOf(request.query), purpose);
+    const rows = await exportRows(app.db, filterOf(request.query, await loadDepartments(app.db)), purpose);
     await recordAudit(app.db, { action: 'alumni_exported', actor: request.staff, ip: request.ip, details: { purpose, rows: rows.length } });
     const header = ['name', 'email', 'company', 'job_title', 'profile_url', 'department', 'left_year', 'language', `consent_${purpose}_given_on`];
     const csv = toCsv([header, ...rows.map((r) => [r.name, r.email, r.company, r.job_title, r.profile_url, r.department, r.left_year, r.locale, r.given_on])]);

@@ -9,7 +9,7 @@ import { inLocale, listActions } from '../improvements/actions.ts';
 import { yearsWithData } from '../insights/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { CsrfField } from '../web/csrf.ts';
-import { newsletterAudience, sendNewsletter } from './send.ts';
+import { audienceSize, sendNewsletter } from './send.ts';
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const IssueForm = Type.Object(
@@ -52,9 +52,9 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/newsletters', { preHandler: hrOnly }, async (request, reply) => {
     const [issues, audience] = await Promise.all([
       app.db.selectFrom('newsletter').select(['id', 'subject_ja', 'subject_en', 'created_at', 'sent_at', 'recipients']).orderBy('created_at', 'desc').execute(),
-      newsletterAudience(app.db).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      audienceSize(app.db),
     ]);
-    return reply.view('staff/newsletters', { title: request.t('newsletters.title'), issues, audience: Number(audience.n) });
+    return reply.view('staff/newsletters', { title: request.t('newsletters.title'), issues, audience });
   });
 
   app.get('/staff/newsletters/new', { preHandler: hrOnly }, async (request, reply) => reply.view('staff/newsletter-form', await editor(request, null)));
@@ -84,8 +84,7 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
     const example = `${app.config.publicUrl}/alumni/unsubscribe/EXAMPLE`;
     const mails = await Promise.all((['ja', 'en'] as const).map(async (locale) =>
       app.mail.render.newsletter('alumnus@example.com', { ...(await composeIssue(app, issue, locale)), company: name, portalLink: `${app.config.publicUrl}/alumni/me`, unsubscribeLink: example })));
-    const audience = await newsletterAudience(app.db).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return reply.view('staff/newsletter-preview', { title: request.t('newsletters.preview'), issue, mails, audience: Number(audience.n) });
+    return reply.view('staff/newsletter-preview', { title: request.t('newsletters.preview'), issue, mails, audience: await audienceSize(app.db) });
   });
 
   app.post('/staff/newsletters/:id/send', { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField, { additionalProperties: false }) } }, async (request, reply) => {

@@ -16,6 +16,12 @@ export function newsletterAudience(db: Kysely<Database>) {
     .where('a.email_verified_on', 'is not', null);
 }
 
+/** How many would receive an issue sent now. */
+export async function audienceSize(db: Kysely<Database>): Promise<number> {
+  const row = await newsletterAudience(db).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
 const alreadySent = () => new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
 
