@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import postgres from 'postgres';
+import { scratchDatabase } from './bench/scratch-database.ts';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../server/app.ts';
 import { createApiToken } from '../server/auth/api-tokens.ts';
@@ -43,12 +43,10 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const adminUrl = process.env.DATABASE_URL;
-const name = `honne_bench_${randomBytes(4).toString('hex')}`;
+// Embedded unless DATABASE_URL names a server.
+const scratch = process.env.DATABASE_URL ? await scratchDatabase('bench:import') : undefined;
+const url = scratch?.url;
 const dataDir = mkdtempSync(join(tmpdir(), 'honne-bench-'));
-const url = adminUrl ? Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString() : undefined;
-const admin = adminUrl ? postgres(adminUrl, { max: 1, onnotice: () => {} }) : undefined;
-if (admin) await admin.unsafe(`CREATE DATABASE ${name}`);
 const handle = await connect({ databaseUrl: url, embeddedDir: url ? undefined : join(dataDir, 'pg') });
 try {
   await migrateToLatest(handle.db);
@@ -89,9 +87,6 @@ try {
   await app.close();
 } finally {
   await handle.close();
-  if (admin) {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
+import { scratchDatabase } from './bench/scratch-database.ts';
 import { quarterOf, TENURE_BANDS } from '../server/answers/cohort.ts';
 import { today } from '../server/shared/dates.ts';
 import { buildApp } from '../server/app.ts';
@@ -27,15 +27,8 @@ import { buildQuarterlyReport } from '../server/reports/build.ts';
 import { previousQuarter } from '../server/shared/dates.ts';
 
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 500);
-const adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  console.error('bench:pdf needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
-  process.exit(2);
-}
-const name = `honne_bench_${randomBytes(4).toString('hex')}`;
-const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${name}`);
+const scratch = await scratchDatabase('bench:pdf');
+const url = scratch.url;
 const dataDir = mkdtempSync(join(tmpdir(), 'honne-bench-pdf-'));
 const handle = await connect({ databaseUrl: url, maxConnections: 4 });
 try {
@@ -92,7 +85,6 @@ try {
   console.log(`batch (npm run honne -- reports quarterly): ${summary[1]} reports in ${summary[2]} s (target < 60 s), peak RSS ${summary[3]} MiB (target < 400 MiB)`);
 } finally {
   await handle.close();
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

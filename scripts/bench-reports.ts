@@ -7,11 +7,11 @@
  * computing the same measures, in the same run. Needs DATABASE_URL (an admin
  * connection); creates and drops its own database.
  */
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import postgres from 'postgres';
+import { scratchDatabase } from './bench/scratch-database.ts';
 import { TENURE_BANDS } from '../server/answers/cohort.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -25,15 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const NAIVE_RUNS = Number(process.env.BENCH_NAIVE_RUNS ?? 10);
 const QUARTERS = ['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4'];
 
-const adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  console.error('bench:reports needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
-  process.exit(2);
-}
-const name = `honne_bench_${randomBytes(4).toString('hex')}`;
-const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${name}`);
+const scratch = await scratchDatabase('bench:reports');
+const url = scratch.url;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 async function measure(label: string, runs: number, run: () => Promise<unknown>) {
@@ -126,6 +119,5 @@ try {
 } finally {
   await raw.end();
   await handle.close();
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
+import { scratchDatabase } from './bench/scratch-database.ts';
 import { connect } from '../server/db/connect.ts';
 import { newToken, sha256 } from '../server/crypto/seal.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -29,13 +30,8 @@ const BODY = JSON.stringify({
   },
 });
 
-const adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  console.error('bench:submit needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
-  process.exit(2);
-}
-const name = `honne_bench_${randomBytes(4).toString('hex')}`;
-const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const scratch = await scratchDatabase('bench:submit');
+const url = scratch.url;
 const ROOT = new URL('..', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
@@ -86,8 +82,6 @@ function load(target: string, path: () => string): Promise<autocannon.Result> {
   });
 }
 
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${name}`);
 try {
   const database = await connect({ databaseUrl: url, maxConnections: 2 });
   await migrateToLatest(database.db);
@@ -130,6 +124,5 @@ try {
   console.log(`ratio ${ratio.toFixed(2)} (target >= 0.6), honne p99 ${real.latency.p99} ms (target < 50 ms)`);
   console.log(`surveys completed and stored: ${stored!.n} of ${next} links used`);
 } finally {
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }
