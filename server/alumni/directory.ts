@@ -20,7 +20,7 @@ export const PAGE_SIZE = 50;
  * Verified members matching the filter, newest first. Rehire interest is the
  * "rehire" consent; eligibility is HR's own judgement, read from the leaver record.
  */
-export function directoryQuery(db: Kysely<Database>, filter: DirectoryFilter) {
+function directoryQuery(db: Kysely<Database>, filter: DirectoryFilter) {
   return db
     .selectFrom('alumni as a')
     .leftJoin('leaver as l', 'l.id', 'a.leaver_id')

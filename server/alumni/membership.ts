@@ -54,7 +54,7 @@ export async function emailInUse(db: Kysely<Database>, email: string, exceptId?:
   return row !== undefined;
 }
 
-export const emailTaken = () => new AppError({ code: 'alumni_email_taken', status: 409, messageKey: 'alumni.error.email_taken' });
+const emailTaken = () => new AppError({ code: 'alumni_email_taken', status: 409, messageKey: 'alumni.error.email_taken' });
 
 /** Consents as given now: the day, and the notice version and language shown. */
 export function consentRows(alumniId: string, purposes: readonly ConsentPurpose[], locale: Locale) {

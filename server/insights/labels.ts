@@ -4,7 +4,7 @@ import { DEFAULT_SURVEY, type Surveys } from '../surveys/plugin.ts';
 type Text = string | Record<string, string>;
 
 /** The survey's own wording for a question's choices, in the reader's language. */
-export function choiceLabels(definition: Record<string, unknown>, question: string, locale: Locale): Record<string, string> {
+function choiceLabels(definition: Record<string, unknown>, question: string, locale: Locale): Record<string, string> {
   const pages = (definition.pages ?? []) as Array<{ elements?: Array<{ name: string; choices?: Array<{ value: string; text?: Text }> }> }>;
   const element = pages.flatMap((page) => page.elements ?? []).find((e) => e.name === question);
   const text = (t: Text | undefined, fallback: string) => (typeof t === 'string' ? t : (t?.[locale === 'ja' ? 'ja' : 'default'] ?? t?.default ?? fallback));

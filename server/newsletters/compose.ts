@@ -20,7 +20,7 @@ const rangeOf = (period: string) => (period.includes('-Q') ? { from: period, to:
  * to another period), and only reasons that at least k people gave: a newsletter
  * leaves the company, so no small count goes with it.
  */
-export async function topReasons(app: FastifyInstance, period: string, locale: Locale): Promise<IssueContent['reasons']> {
+async function topReasons(app: FastifyInstance, period: string, locale: Locale): Promise<IssueContent['reasons']> {
   const summary = await app.insights.summarize(rangeOf(period), { all: true });
   const total = summary.total;
   if (!total || total.suppressed || summary.rolledUp) return null;

@@ -9,7 +9,7 @@ import { composeIssue, type IssueContent } from './compose.ts';
 const BATCH = 500;
 
 /** Verified members who consented to the newsletter: its only recipients. */
-export function newsletterAudience(db: Kysely<Database>) {
+function newsletterAudience(db: Kysely<Database>) {
   return db
     .selectFrom('alumni as a')
     .innerJoin('alumni_consent as c', (join) => join.onRef('c.alumni_id', '=', 'a.id').on('c.purpose', '=', 'newsletter'))
