@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase } from './bench/scratch-database.ts';
-import { quarterOf, TENURE_BANDS } from '../server/answers/cohort.ts';
+import { quarterOf, REGRETTABLE, TENURE_BANDS } from '../server/answers/cohort.ts';
 import { today } from '../server/shared/dates.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config/config.ts';
@@ -48,7 +48,7 @@ try {
     const { id } = await handle.db.insertInto('department').values({ name: `${parent.name} 第${i}課`, parent_id: parent.id }).returning('id').executeTakeFirstOrThrow();
     const responses = Array.from({ length: 5 + Math.floor(random() * 30) }, () => {
       const exit = pick(random, [['voluntary', 80], ['contract_end', 12], ['retirement', 4], ['involuntary', 4]] as Array<[string, number]>);
-      return { quarter: quarters[Math.floor(random() * 3)]!, department_id: id, tenure_band: TENURE_BANDS[Math.floor(random() * 5)]!, exit_type: exit, answers: demoAnswers(random, 'ja', exit) };
+      return { quarter: quarters[Math.floor(random() * 3)]!, department_id: id, tenure_band: TENURE_BANDS[Math.floor(random() * 5)]!, exit_type: exit, regrettable: REGRETTABLE[Math.floor(random() * 3)]!, answers: demoAnswers(random, 'ja', exit) };
     });
     await handle.db.transaction().execute(async (trx) => {
       await trx.insertInto('response').values(responses.map((r) => ({ ...r, survey_version_id: version!.id, answers: jsonb(r.answers) })) as never).execute();

@@ -70,20 +70,21 @@ try {
       const department = pick(random, departments.map((d) => [d.id, d.weight] as [string, number]));
       const band = TENURE_BANDS[Math.floor(random() * TENURE_BANDS.length)]!;
       const quarter = QUARTERS[Math.floor(random() * QUARTERS.length)]!;
+      const regrettable = pick(random, [['yes', 30], ['no', 45], ['unassessed', 25]] as Array<[string, number]>);
       const answers = demoAnswers(random, random() < 0.85 ? 'ja' : 'en', exit);
-      const key = `${quarter}|${department}|${band}|${exit}`;
+      const key = `${quarter}|${department}|${band}|${exit}|${regrettable}`;
       const cell = rollup.get(key) ?? { responses: 0, counts: {} };
       cell.responses++;
       addCounts(cell.counts, countsOf(answers));
       rollup.set(key, cell);
-      yield `${version!.id}\t${department}\t${band}\t${exit}\t${quarter}\t${JSON.stringify(answers).replaceAll('\\', '\\\\')}\n`;
+      yield `${version!.id}\t${department}\t${band}\t${exit}\t${regrettable}\t${quarter}\t${JSON.stringify(answers).replaceAll('\\', '\\\\')}\n`;
     }
   }
-  const copy = await raw`COPY response (survey_version_id, department_id, tenure_band, exit_type, quarter, answers) FROM STDIN`.writable();
+  const copy = await raw`COPY response (survey_version_id, department_id, tenure_band, exit_type, regrettable, quarter, answers) FROM STDIN`.writable();
   await pipeline(Readable.from(lines()), copy);
   const cells = [...rollup].map(([key, cell]) => {
-    const [quarter, department_id, tenure_band, exit_type] = key.split('|');
-    return { quarter, department_id, tenure_band, exit_type, responses: cell.responses, counts: JSON.stringify(cell.counts), invited: Math.round(cell.responses * 1.35) };
+    const [quarter, department_id, tenure_band, exit_type, regrettable] = key.split('|');
+    return { quarter, department_id, tenure_band, exit_type, regrettable, responses: cell.responses, counts: JSON.stringify(cell.counts), invited: Math.round(cell.responses * 1.35) };
   });
   for (let i = 0; i < cells.length; i += 1000) {
     const chunk = cells.slice(i, i + 1000);

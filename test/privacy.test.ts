@@ -13,7 +13,7 @@ t.test('the schema has nothing that ties a response to a leaver or an invitation
     WHERE table_schema = 'public' AND table_name IN ('response', 'answer_pool', 'invitation')`.execute(app.db);
   const of = (table: string) => columns.rows.filter((c) => c.table_name === table);
 
-  t.same(of('response').map((c) => c.column_name).sort(), ['answers', 'department_id', 'exit_type', 'id', 'quarter', 'survey_version_id', 'tenure_band']);
+  t.same(of('response').map((c) => c.column_name).sort(), ['answers', 'department_id', 'exit_type', 'id', 'quarter', 'regrettable', 'survey_version_id', 'tenure_band']);
   t.same(of('answer_pool').map((c) => c.column_name).sort(), ['id', 'sealed', 'waiting_since']);
   for (const column of [...of('response'), ...of('answer_pool')]) {
     t.notMatch(column.data_type, /timestamp|time/, `${column.table_name}.${column.column_name} holds no time of day`);
@@ -69,7 +69,7 @@ t.test('answers are released only in batches of k, or after RELEASE_MAX_DAYS', a
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 1, 'released once the oldest has waited 7 days');
 
   const [response] = await app.db.selectFrom('response').selectAll().execute();
-  t.match(response, { tenure_band: '10plus', exit_type: 'voluntary', quarter: '2099-Q1' }, 'coarse cohort only');
+  t.match(response, { tenure_band: '10plus', exit_type: 'voluntary', regrettable: 'unassessed', quarter: '2099-Q1' }, 'coarse cohort only');
 });
 
 t.test('an attacker with the whole database cannot line answers up with leavers', async (t) => {

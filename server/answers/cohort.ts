@@ -1,7 +1,11 @@
-import type { ExitType, TenureBand } from '../db/schema.ts';
+import type { ExitType, Regrettable, TenureBand } from '../db/schema.ts';
 
 export const EXIT_TYPES = ['voluntary', 'involuntary', 'retirement', 'contract_end'] as const satisfies readonly ExitType[];
 export const TENURE_BANDS = ['lt1', '1to3', '3to5', '5to10', '10plus'] as const satisfies readonly TenureBand[];
+export const REGRETTABLE = ['yes', 'no', 'unassessed'] as const satisfies readonly Regrettable[];
+
+/** HR's yes/no on the leaver record, or 'unassessed' while HR has not said. */
+export const regrettableOf = (judgement: boolean | null): Regrettable => (judgement === null ? 'unassessed' : judgement ? 'yes' : 'no');
 
 /** Whole years between two 'YYYY-MM-DD' days, as a person counts them (birthday rule). */
 export function completedYears(from: string, to: string): number {
@@ -31,5 +35,7 @@ export interface Cohort {
   departmentId: string;
   tenureBand: TenureBand;
   exitType: ExitType;
+  /** As HR had judged it when the leaver completed; absent in answers pooled before it was copied. */
+  regrettable?: Regrettable;
   quarter: string;
 }

@@ -46,6 +46,7 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
       department_id: pooled.cohort.departmentId,
       tenure_band: pooled.cohort.tenureBand,
       exit_type: pooled.cohort.exitType,
+      regrettable: pooled.cohort.regrettable ?? 'unassessed',
       quarter: pooled.cohort.quarter,
     }));
     await trx.insertInto('response').values(responses.map((r, i) => ({ ...r, answers: jsonb(released[i]!.answers) }))).execute();

@@ -16,6 +16,8 @@ type CreatedAt = ColumnType<Date, never, never>;
 export type ExitType = 'voluntary' | 'involuntary' | 'retirement' | 'contract_end';
 export type Locale = 'ja' | 'en';
 export type TenureBand = 'lt1' | '1to3' | '3to5' | '5to10' | '10plus';
+/** HR's judgement as copied with the answers: null on the leaver record is 'unassessed'. */
+export type Regrettable = 'yes' | 'no' | 'unassessed';
 
 export interface DepartmentTable {
   id: Generated<string>;
@@ -88,6 +90,7 @@ export interface ResponseTable {
   department_id: string;
   tenure_band: TenureBand;
   exit_type: ExitType;
+  regrettable: Regrettable;
   quarter: string;
   answers: ColumnType<Record<string, unknown>, RawBuilder<string>, never>;
 }
@@ -202,6 +205,7 @@ export interface ResponseRollupTable {
   department_id: string;
   tenure_band: TenureBand;
   exit_type: ExitType;
+  regrettable: Regrettable;
   responses: number;
   counts: ColumnType<Record<string, number>, RawBuilder<string>, RawBuilder<string>>;
 }
@@ -211,6 +215,7 @@ export interface InvitedRollupTable {
   department_id: string;
   tenure_band: TenureBand;
   exit_type: ExitType;
+  regrettable: Regrettable;
   invited: number;
 }
 

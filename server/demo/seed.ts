@@ -30,6 +30,12 @@ const GIVEN = ['太郎', '花子', '健', '美咲', '翔', '陽菜', '大輔', '
 
 export class DemoExistsError extends Error {}
 
+/** HR marks about a third of voluntary leavers as a regrettable loss and leaves some unassessed. */
+function regrettableJudgement(random: Random, exitType: string): boolean | null {
+  if (exitType !== 'voluntary') return random() < 0.7 ? false : null;
+  return pick(random, [[true, 35], [false, 45], [null, 20]] as Array<[boolean | null, number]>);
+}
+
 function dayIn(random: Random, quarterStart: string, until: string): string {
   const day = addDays(quarterStart, Math.floor(random() * 90));
   return day > until ? until : day;
@@ -46,6 +52,8 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
     throw new DemoExistsError('The demo company is already there.');
   }
   const random = seededRandom(seed);
+  // A stream of its own, so that HR's judgements do not change the rest of the demo company.
+  const judge = seededRandom(seed + 1);
   const ids = new Map<string, string>();
   for (const node of TREE) {
     const { id } = await app.db.insertInto('department').values({ name: node.name, parent_id: node.parent ? ids.get(node.parent)! : null }).returning('id').executeTakeFirstOrThrow();
@@ -71,7 +79,7 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
     const { token } = await registerLeaver(app.db, ctx, {
       employeeId: `DEMO-${String(i).padStart(5, '0')}`, name, email: `demo${i}@example.com`, department: ids.get(department)!,
       hireDate, lastDay, exitType: exitType as 'voluntary', locale,
-    });
+    }, { regrettable: regrettableJudgement(judge, exitType), rehireEligibility: null, rehireNote: null });
     if (!token || random() > 0.7) continue;
     const res = await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: { 'content-type': 'application/json', accept: 'application/json' }, payload: { answers: demoAnswers(random, locale, exitType) } });
     if (res.statusCode !== 201) throw new Error(`demo answer refused: ${res.body}`);

@@ -14,7 +14,7 @@ export const insightApiRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         tags: ['reports'],
         security: [{ bearer: [] }],
-        summary: 'Attrition measures for a quarter or a year, optionally by quarter, department, tenure band or exit type; small groups are suppressed',
+        summary: 'Attrition measures for a quarter or a year, optionally by quarter, department, tenure band, exit type or regrettable loss; small groups are suppressed',
         querystring: SummaryQuery,
         response: { 200: SummaryJson, 400: ErrorBody, 401: ErrorBody },
       },

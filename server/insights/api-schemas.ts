@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EXIT_TYPES } from '../answers/cohort.ts';
+import { EXIT_TYPES, REGRETTABLE } from '../answers/cohort.ts';
 import { GROUP_BY } from './summary.ts';
 
 const Quarter = Type.String({ pattern: '^[0-9]{4}-Q[1-4]$', description: 'e.g. 2026-Q1' });
@@ -10,6 +10,7 @@ export const SummaryQuery = Type.Object(
     to: Quarter,
     department: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Department id or name; its sub-departments are included' })),
     exitType: Type.Optional(Type.Enum([...EXIT_TYPES])),
+    regrettable: Type.Optional(Type.Enum([...REGRETTABLE], { description: "HR's judgement as copied when the leaver completed; not combinable with groupBy=tenure" })),
     groupBy: Type.Optional(Type.Enum([...GROUP_BY])),
   },
   { additionalProperties: false },
@@ -38,6 +39,7 @@ export const SummaryJson = Type.Object({
   to: Quarter,
   department: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   exitType: Nullable(Type.String()),
+  regrettable: Nullable(Type.String()),
   groupBy: Nullable(Type.String()),
   total: Nullable(Cell),
   groups: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), value: Cell })),

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, ExitType } from '../db/schema.ts';
+import type { Database, ExitType, Regrettable } from '../db/schema.ts';
 import { shuffle } from '../answers/release.ts';
 import { QUARTERS } from './lattice.ts';
 
@@ -11,7 +11,7 @@ const TEXT_QUESTIONS = ['liked_most', 'improvement', 'comments', 'primary_reason
  */
 export async function groupComments(
   db: Kysely<Database>,
-  group: { year: number; period: string; departmentIds: string[]; exitType?: ExitType; primaryReason?: string },
+  group: { year: number; period: string; departmentIds: string[]; exitType?: ExitType; regrettable?: Regrettable; primaryReason?: string },
   limit = 300,
 ): Promise<string[]> {
   const quarters = (group.period === 'Y' ? QUARTERS : [group.period]).map((q) => `${group.year}-${q}`);
@@ -21,6 +21,7 @@ export async function groupComments(
     .where('quarter', 'in', quarters)
     .where('department_id', 'in', group.departmentIds)
     .$if(group.exitType !== undefined, (q) => q.where('exit_type', '=', group.exitType!))
+    .$if(group.regrettable !== undefined, (q) => q.where('regrettable', '=', group.regrettable!))
     .$if(group.primaryReason !== undefined, (q) => q.where(sql`answers ->> 'primary_reason'`, '=', group.primaryReason!))
     .orderBy(sql`random()`)
     .limit(limit)

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 export async function loadYear(db: Kysely<Database>, year: number) {
   const rows = await db
     .selectFrom('response_rollup')
-    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'responses', 'counts'])
+    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'responses', 'counts'])
     .where('quarter', 'like', `${year}-Q_`)
     .execute();
   return rows.map((row) => ({ ...row, quarter: row.quarter.slice(5) }));
@@ -15,7 +15,7 @@ export async function loadYear(db: Kysely<Database>, year: number) {
 export async function loadInvited(db: Kysely<Database>, year: number) {
   const rows = await db
     .selectFrom('invited_rollup')
-    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'invited'])
+    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'invited'])
     .where('quarter', 'like', `${year}-Q_`)
     .where('invited', '>', 0)
     .execute();

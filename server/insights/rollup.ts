@@ -23,6 +23,7 @@ export interface ReleasedResponse {
   department_id: string;
   tenure_band: string;
   exit_type: string;
+  regrettable: string;
   answers: Record<string, unknown>;
 }
 
@@ -33,18 +34,19 @@ export interface ReleasedResponse {
 export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResponse[]): Promise<void> {
   const cells = new Map<string, { key: Omit<ReleasedResponse, 'answers'>; responses: number; counts: Record<string, number> }>();
   for (const r of responses) {
-    const id = [r.quarter, r.department_id, r.tenure_band, r.exit_type].join('|');
-    const cell = cells.get(id) ?? { key: { quarter: r.quarter, department_id: r.department_id, tenure_band: r.tenure_band, exit_type: r.exit_type }, responses: 0, counts: {} };
+    const { answers, ...key } = r;
+    const id = [key.quarter, key.department_id, key.tenure_band, key.exit_type, key.regrettable].join('|');
+    const cell = cells.get(id) ?? { key, responses: 0, counts: {} };
     cell.responses++;
-    addCounts(cell.counts, countsOf(r.answers));
+    addCounts(cell.counts, countsOf(answers));
     cells.set(id, cell);
   }
   for (const id of [...cells.keys()].sort()) {
     const { key, responses: n, counts } = cells.get(id)!;
     await sql`
-      INSERT INTO response_rollup (quarter, department_id, tenure_band, exit_type, responses, counts)
-      VALUES (${key.quarter}, ${key.department_id}, ${key.tenure_band}, ${key.exit_type}, ${n}, cast(${JSON.stringify(counts)}::text AS jsonb))
-      ON CONFLICT (quarter, department_id, tenure_band, exit_type) DO UPDATE SET
+      INSERT INTO response_rollup (quarter, department_id, tenure_band, exit_type, regrettable, responses, counts)
+      VALUES (${key.quarter}, ${key.department_id}, ${key.tenure_band}, ${key.exit_type}, ${key.regrettable}, ${n}, cast(${JSON.stringify(counts)}::text AS jsonb))
+      ON CONFLICT (quarter, department_id, tenure_band, exit_type, regrettable) DO UPDATE SET
         responses = response_rollup.responses + EXCLUDED.responses,
         counts = (SELECT jsonb_object_agg(k, coalesce((response_rollup.counts ->> k)::int, 0) + coalesce((EXCLUDED.counts ->> k)::int, 0))
                   FROM (SELECT jsonb_object_keys(response_rollup.counts) UNION SELECT jsonb_object_keys(EXCLUDED.counts)) AS keys(k))`.execute(trx);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { EXIT_TYPES, TENURE_BANDS } from '../answers/cohort.ts';
-import type { Database, ExitType } from '../db/schema.ts';
+import { EXIT_TYPES, REGRETTABLE, TENURE_BANDS } from '../answers/cohort.ts';
+import type { Database, ExitType, Regrettable } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { addCounts } from './rollup.ts';
 import { ALL, buildLattice, cellKey, type Lattice, QUARTERS, subtree } from './lattice.ts';
@@ -9,7 +9,7 @@ import { departmentsInScope } from './scope.ts';
 import { type Measures, measuresOf } from './measures.ts';
 import { shownCells } from './suppress.ts';
 
-export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType'] as const;
+export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType', 'regrettable'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface SummaryRequest {
@@ -18,6 +18,7 @@ export interface SummaryRequest {
   /** A department id or name (its sub-departments included); absent: the whole scope. */
   department?: string;
   exitType?: ExitType;
+  regrettable?: Regrettable;
   groupBy?: GroupBy;
 }
 
@@ -37,6 +38,7 @@ export interface Summary {
   to: string;
   department: { id: string; name: string } | null;
   exitType: ExitType | null;
+  regrettable: Regrettable | null;
   groupBy: GroupBy | null;
   total: Cell | null;
   groups: Group[];
@@ -44,7 +46,7 @@ export interface Summary {
   rolledUp: { reason: 'period' | 'department'; from: string; to: string; department: string | null } | null;
 }
 
-const badRequest = (messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department', params = {}) =>
+const badRequest = (messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department' | 'reports.error.regrettable_tenure', params = {}) =>
   new AppError({ code: 'invalid_report', status: 400, messageKey, params });
 
 /** A quarter, a calendar year, or (by quarter only) several whole years. */
@@ -95,22 +97,23 @@ export const loadYearData: YearSource = async (db, year, departments, k) => {
 const REMEMBERED_CELLS = 5000;
 
 /** A lattice cell's value: suppressed, or its measures from the rollup rows it covers. */
-function cell(data: YearData, period: string, department: string, exit: string, band: string): Cell {
-  const key = cellKey(period, department, exit, band);
+function cell(data: YearData, period: string, department: string, exit: string, band: string, regret: string): Cell {
+  const key = cellKey(period, department, exit, band, regret);
   const known = data.cells.get(key);
   if (known) return known;
-  const value = cellValue(data, key, period, department, exit, band);
+  const value = cellValue(data, key, { period, department, exit, band, regret });
   // Bounded: a batch of every department's report asks for tens of thousands of cells, each once.
   if (data.cells.size >= REMEMBERED_CELLS) data.cells.delete(data.cells.keys().next().value!);
   data.cells.set(key, value);
   return value;
 }
 
-function cellValue(data: YearData, key: string, period: string, department: string, exit: string, band: string): Cell {
+function cellValue(data: YearData, key: string, at: { period: string; department: string; exit: string; band: string; regret: string }): Cell {
   if (!data.shown.has(key)) return { suppressed: true };
+  const { period, department, exit, band, regret } = at;
   const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
-  const matches = (row: { quarter: string; exit_type: string; tenure_band: string }) =>
-    quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band);
+  const matches = (row: { quarter: string; exit_type: string; tenure_band: string; regrettable: string }) =>
+    quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band) && (regret === ALL || row.regrettable === regret);
   const index = indexByDepartment(data);
   const counts: Record<string, number> = {};
   let responses = 0;
@@ -158,6 +161,9 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
   const names = new Map(departments.map((d) => [d.id, d.name]));
   let department = resolveDepartment(departments, scope, request.department);
   const exit = request.exitType ?? ALL;
+  const regret = request.regrettable ?? ALL;
+  // The lattice does not cross the two (see lattice.ts): refused rather than shown as suppressed.
+  if (regret !== ALL && request.groupBy === 'tenure') throw badRequest('reports.error.regrettable_tenure');
   const data = await Promise.all(years.map((year) => source(db, year, departments, k)));
   const single = data.length === 1 ? data[0]! : undefined;
 
@@ -166,13 +172,15 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
       const at = single ? p : 'Y';
       switch (request.groupBy) {
         case 'quarter':
-          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ key: `${d.year}-${q}`, label: `${d.year}-${q}`, value: cell(d, q, dept, exit, ALL) }));
+          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ key: `${d.year}-${q}`, label: `${d.year}-${q}`, value: cell(d, q, dept, exit, ALL, regret) }));
         case 'department':
-          return (d.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL) }));
+          return (d.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL, regret) }));
         case 'tenure':
-          return TENURE_BANDS.map((band) => ({ key: band, label: band, value: cell(d, at, dept, exit, band) }));
+          return TENURE_BANDS.map((band) => ({ key: band, label: band, value: cell(d, at, dept, exit, band, ALL) }));
         case 'exitType':
-          return (exit === ALL ? EXIT_TYPES : [exit]).map((e) => ({ key: e, label: e, value: cell(d, at, dept, e, ALL) }));
+          return (exit === ALL ? EXIT_TYPES : [exit]).map((e) => ({ key: e, label: e, value: cell(d, at, dept, e, ALL, regret) }));
+        case 'regrettable':
+          return (regret === ALL ? REGRETTABLE : [regret]).map((r) => ({ key: r, label: r, value: cell(d, at, dept, exit, ALL, r) }));
         default:
           return [];
       }
@@ -185,7 +193,7 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
     attempts.push({ period: 'Y', department: parent, reason: 'department' });
   }
   const results = attempts.map((attempt) => {
-    const total = single ? cell(single, attempt.period, attempt.department, exit, ALL) : null;
+    const total = single ? cell(single, attempt.period, attempt.department, exit, ALL, regret) : null;
     const groups = groupsFor(attempt.period, attempt.department);
     const useful = (total === null || !total.suppressed) && (groups.length === 0 || groups.some((g) => !g.value.suppressed));
     return { attempt, total, groups, useful };
@@ -202,6 +210,7 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
     to: rolledUp ? rolledUp.to : request.to,
     department: department === ALL ? null : { id: department, name: names.get(department)! },
     exitType: request.exitType ?? null,
+    regrettable: request.regrettable ?? null,
     groupBy: request.groupBy ?? null,
     total,
     groups,

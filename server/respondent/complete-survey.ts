@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
-import { quarterOf, tenureBand } from '../answers/cohort.ts';
+import { quarterOf, regrettableOf, tenureBand } from '../answers/cohort.ts';
 import { poolRow } from '../answers/pool.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors/app-error.ts';
@@ -57,6 +57,7 @@ export async function completeSurvey(
       departmentId: invitation.departmentId,
       tenureBand: tenureBand(invitation.hireDate, invitation.lastDay),
       exitType: invitation.exitType,
+      regrettable: regrettableOf(invitation.regrettable),
       quarter: quarterOf(invitation.lastDay),
     },
   });

@@ -17,6 +17,7 @@ export interface InvitationForRespondent {
   hireDate: string;
   lastDay: string;
   exitType: Database['leaver']['exit_type'];
+  regrettable: boolean | null;
 }
 
 /** Looks a survey link up by the hash of its token: the token itself is never stored. */
@@ -24,10 +25,10 @@ export async function findInvitationByToken(db: Kysely<Database>, token: string)
   // Raw SQL: this runs on every survey request, and the query builder cost more than the query.
   const { rows } = await sql<{
     id: string; leaver_id: string; survey: string; completed_on: string | null; opened_on: string | null; expired: boolean;
-    locale: Locale; department_id: string; hire_date: string; last_day: string; exit_type: Database['leaver']['exit_type'];
+    locale: Locale; department_id: string; hire_date: string; last_day: string; exit_type: Database['leaver']['exit_type']; regrettable: boolean | null;
   }>`
     SELECT i.id, i.leaver_id, i.survey, i.completed_on, i.opened_on, i.expires_on < current_date AS expired,
-      l.locale, l.department_id, l.hire_date, l.last_day, l.exit_type
+      l.locale, l.department_id, l.hire_date, l.last_day, l.exit_type, l.regrettable
     FROM invitation i JOIN leaver l ON l.id = i.leaver_id
     WHERE i.token_hash = ${sha256(token)}`.execute(db);
   const row = rows[0];
@@ -43,6 +44,7 @@ export async function findInvitationByToken(db: Kysely<Database>, token: string)
     hireDate: row.hire_date,
     lastDay: row.last_day,
     exitType: row.exit_type,
+    regrettable: row.regrettable,
   };
 }
 

@@ -17,13 +17,20 @@ t.test('HR sees the demo company\'s charts; a manager sees only their department
   await page.click('nav >> text=分析');
   await page.locator('#kpis').waitFor();
   t.match(await page.textContent('#kpis'), '回答数');
-  for (const id of ['reasons', 'enps', 'trend', 'department', 'tenure', 'exitType']) {
+  for (const id of ['reasons', 'enps', 'trend', 'department', 'tenure', 'exitType', 'regrettable']) {
     const box = await page.locator(`#chart-${id}`).boundingBox();
     t.ok(box && box.width > 200 && box.height > 100, `chart ${id} is drawn`);
   }
   t.same(errors, [], 'no script errors');
   t.match(await page.textContent('#table-department'), '非表示', 'the tiny units are suppressed, not shown as numbers');
   await page.screenshot({ path: `${SHOTS}30-insights-hr-ja.png`, fullPage: true });
+
+  await page.selectOption('select[name=regrettable]', 'yes');
+  await page.click('#insight-filters button[type=submit]');
+  await page.locator('#no-tenure').waitFor();
+  t.match(await page.textContent('#kpis'), '回答数', 'regrettable leavers alone are enough to show');
+  t.equal(await page.locator('#chart-tenure').count(), 0, 'no tenure chart while filtered by regrettable loss');
+  await page.screenshot({ path: `${SHOTS}33-insights-regrettable-ja.png`, fullPage: true });
 
   await page.goto(`${base}/staff/insights/comments?lang=en`);
   t.ok((await page.locator('#comments li').count()) > 0, 'comments for the whole organisation');

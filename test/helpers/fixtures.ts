@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { invitationContext } from '../../server/invitations/context.ts';
-import type { LeaverInput } from '../../server/leavers/leaver-input.ts';
+import type { HrFields, LeaverInput } from '../../server/leavers/leaver-input.ts';
 import { registerLeaver } from '../../server/leavers/register-leaver.ts';
 import { DEFAULT_SURVEY } from '../../server/surveys/plugin.ts';
 
@@ -23,9 +23,9 @@ export function leaverInput(overrides: Partial<LeaverInput> = {}): LeaverInput {
 }
 
 /** Registers a leaver through the same service as the API; returns the link's token too. */
-export async function invitedLeaver(app: FastifyInstance, overrides: Partial<LeaverInput> = {}) {
+export async function invitedLeaver(app: FastifyInstance, overrides: Partial<LeaverInput> = {}, hr?: HrFields) {
   const input = leaverInput(overrides);
-  const result = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, input);
+  const result = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, input, hr);
   return { ...result, token: result.token!, invitationId: result.invitationId!, input };
 }
 

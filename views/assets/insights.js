@@ -49,7 +49,7 @@
       options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true }, enps: { position: 'right', min: -100, max: 100, grid: { drawOnChartArea: false } } } },
     });
   }
-  for (const id of ['department', 'tenure', 'exitType']) {
+  for (const id of ['department', 'tenure', 'exitType', 'regrettable']) {
     if (!canvas(`chart-${id}`)) continue;
     const groups = data.groups[id];
     new Chart(canvas(`chart-${id}`), {
