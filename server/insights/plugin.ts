@@ -27,7 +27,8 @@ export function memoisedYears(): YearSource {
   return async (db, year, departments, k) => {
     const { rows } = await sql<{ responses: string; invited: string }>`
       SELECT (SELECT count(*) || ':' || coalesce(sum(responses), 0) FROM response_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS responses,
-             (SELECT coalesce(md5(string_agg(quarter || department_id || tenure_band || exit_type || regrettable || ':' || invited, ',' ORDER BY quarter, department_id, tenure_band, exit_type, regrettable)), '')
+             -- Counts move between cells when HR edits a leaver: a sum of each cell's hash times its count sees that, without sorting.
+             (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || department_id || tenure_band || exit_type || regrettable, 0)::numeric * invited), 0)
               FROM invited_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS invited`.execute(db);
     const tree = createHash('sha256').update(departments.map((d) => `${d.id}>${d.parent_id ?? ''}`).join(',')).digest('base64url');
     const key = `${year}|${k}|${rows[0]!.responses}|${rows[0]!.invited}|${tree}`;
