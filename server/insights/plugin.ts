@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
-import { loadYearData, type Scope, type Summary, type SummaryRequest, type YearSource, summarize } from './summary.ts';
+import { type Scope, type Summary, type SummaryRequest, summarize } from './summary.ts';
+import { loadYearData, type YearSource } from './year-data.ts';
 
 export interface Insights {
   summarize(request: SummaryRequest, scope: Scope): Promise<Summary>;

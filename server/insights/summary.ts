@@ -2,12 +2,11 @@ import type { Kysely } from 'kysely';
 import { EXIT_TYPES, REGRETTABLE, TENURE_BANDS } from '../answers/cohort.ts';
 import type { Database, ExitType, Regrettable } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
-import { addCounts } from './rollup.ts';
-import { ALL, buildLattice, cellKey, type Lattice, QUARTERS, subtree } from './lattice.ts';
-import { loadDepartments, loadInvited, loadYear } from './load.ts';
+import { ALL, QUARTERS } from './lattice.ts';
+import { loadDepartments } from './load.ts';
 import { departmentsInScope } from './scope.ts';
-import { type Measures, measuresOf } from './measures.ts';
-import { shownCells } from './suppress.ts';
+import type { Measures } from './measures.ts';
+import { cell, loadYearData, type YearSource } from './year-data.ts';
 
 export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType', 'regrettable'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -60,75 +59,6 @@ export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { year
   if (toYear > fromYear && groupBy !== 'quarter') throw badRequest('reports.error.years');
   if (toYear - fromYear > 9) throw badRequest('reports.error.period');
   return { years: Array.from({ length: toYear - fromYear + 1 }, (_v, i) => fromYear + i), period: 'Y' };
-}
-
-export interface YearData {
-  year: number;
-  /** The department tree; the lattice's values and equations are needed only to decide `shown`, and are not kept. */
-  children: Lattice['children'];
-  shown: Set<string>;
-  rows: Awaited<ReturnType<typeof loadYear>>;
-  invited: Awaited<ReturnType<typeof loadInvited>>;
-  /** Measures already worked out, by cell key (the data never changes under a YearData). */
-  cells: Map<string, Cell>;
-  /** Rows by department, so a cell reads only its subtree's rows. */
-  byDepartment?: Map<string, { rows: YearData['rows']; invited: YearData['invited'] }>;
-}
-
-function indexByDepartment(data: YearData) {
-  if (data.byDepartment) return data.byDepartment;
-  const index = new Map<string, { rows: YearData['rows']; invited: YearData['invited'] }>();
-  const entry = (id: string) => index.get(id) ?? (index.set(id, { rows: [], invited: [] }), index.get(id)!);
-  for (const row of data.rows) entry(row.department_id).rows.push(row);
-  for (const row of data.invited) entry(row.department_id).invited.push(row);
-  data.byDepartment = index;
-  return index;
-}
-
-/** A year's rollup, its lattice and what suppression shows; the insights plugin memoises it until the data changes. */
-export type YearSource = (db: Kysely<Database>, year: number, departments: Array<{ id: string; parent_id: string | null }>, k: number) => Promise<YearData>;
-
-export const loadYearData: YearSource = async (db, year, departments, k) => {
-  const [rows, invited] = await Promise.all([loadYear(db, year), loadInvited(db, year)]);
-  const lattice = buildLattice(rows, departments);
-  return { year, children: lattice.children, shown: shownCells(lattice, k), rows, invited, cells: new Map() };
-};
-
-const REMEMBERED_CELLS = 5000;
-
-/** A lattice cell's value: suppressed, or its measures from the rollup rows it covers. */
-function cell(data: YearData, period: string, department: string, exit: string, band: string, regret: string): Cell {
-  const key = cellKey(period, department, exit, band, regret);
-  const known = data.cells.get(key);
-  if (known) return known;
-  const value = cellValue(data, key, { period, department, exit, band, regret });
-  // Bounded: a batch of every department's report asks for tens of thousands of cells, each once.
-  if (data.cells.size >= REMEMBERED_CELLS) data.cells.delete(data.cells.keys().next().value!);
-  data.cells.set(key, value);
-  return value;
-}
-
-function cellValue(data: YearData, key: string, at: { period: string; department: string; exit: string; band: string; regret: string }): Cell {
-  if (!data.shown.has(key)) return { suppressed: true };
-  const { period, department, exit, band, regret } = at;
-  const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
-  const matches = (row: { quarter: string; exit_type: string; tenure_band: string; regrettable: string }) =>
-    quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band) && (regret === ALL || row.regrettable === regret);
-  const index = indexByDepartment(data);
-  const counts: Record<string, number> = {};
-  let responses = 0;
-  let invited = 0;
-  for (const id of subtree(data.children, department)) {
-    const own = index.get(id);
-    if (!own) continue;
-    for (const row of own.rows) {
-      if (!matches(row)) continue;
-      responses += row.responses;
-      addCounts(counts, row.counts);
-    }
-    for (const row of own.invited) if (matches(row)) invited += row.invited;
-  }
-  return { suppressed: false, ...measuresOf(responses, invited, counts) };
 }
 
 /** The department asked for, checked against the scope; a manager's default is their first department. */

@@ -19,7 +19,13 @@ import { DIMENSIONS, type Lattice } from './lattice.ts';
  * A department without people of its own is known to have none: it never varies.
  */
 
-export function shownCells(lattice: Lattice, k: number): Set<string> {
+/** The cells a report may show, as one byte per cell rather than a key per cell (a year can have hundreds of thousands). */
+export interface ShownCells {
+  has(key: string): boolean;
+  keys(): string[];
+}
+
+export function shownCells(lattice: Lattice, k: number): ShownCells {
   const { values, cells, nodes, parents, at } = lattice;
   const [, , B, R] = DIMENSIONS;
   const shown = new Uint8Array(cells);
@@ -62,9 +68,14 @@ export function shownCells(lattice: Lattice, k: number): Set<string> {
     });
     forEachCell(moved, (cell) => ((shown[cell] = 0), true));
   }
-  const keys = new Set<string>();
-  shown.forEach((s, i) => s && keys.add(lattice.keyOf(i)));
-  return keys;
+  const { idOf, keyOf } = lattice;
+  return {
+    has: (key) => {
+      const id = idOf(key);
+      return id !== undefined && id < cells && shown[id] === 1;
+    },
+    keys: () => Array.from(shown.keys()).filter((id) => shown[id] === 1).map(keyOf),
+  };
 }
 
 /** In a dimension with '*' at 0: a value is paired with each other value or with '*' (alone); '*' needs a value alone. */
