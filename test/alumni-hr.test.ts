@@ -69,6 +69,7 @@ t.test('a boomerang hire is recorded and counted per year on the dashboard (HR o
   const dashboard = await app.inject({ url: '/staff/insights?lang=en', headers: { cookie: hr } });
   const table = /<table class="table compact" id="boomerangs">([\s\S]*?)<\/table>/.exec(dashboard.body)![1]!;
   t.match(table, new RegExp(`<td>${today().slice(0, 4)}</td><td>1</td><td>2</td><td>50%</td>`), 'one of two alumni rehired this year');
+  t.match(table, /<th>Year<\/th><th>Rehired<\/th>/, 'headed by its columns\' names');
   const manager = await staffCookie(app, 'manager');
   const managers = await app.inject({ url: '/staff/insights', headers: { cookie: manager } });
   t.notMatch(managers.body, /id="boomerangs"/, 'not on a manager\'s dashboard');
