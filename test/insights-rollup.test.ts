@@ -5,6 +5,8 @@ import type { Database } from '../server/db/schema.ts';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import t from 'tap';
 import { MIGRATIONS_DIR, migrateToLatest } from '../server/db/migrate.ts';
+import { poolRow } from '../server/answers/pool.ts';
+import { releaseAnswers } from '../server/answers/release.ts';
 import { countsOf } from '../server/insights/rollup.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { testDatabase } from './helpers/database.ts';
@@ -14,10 +16,10 @@ const json = { 'content-type': 'application/json', accept: 'application/json' };
 
 /** The rollup, recomputed the slow way from the JSON answers. */
 async function naiveRollup(db: Kysely<Database>) {
-  const rows = await db.selectFrom('response').select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'answers']).execute();
+  const rows = await db.selectFrom('response').select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'answers']).execute();
   const cells = new Map<string, { responses: number; counts: Record<string, number> }>();
   for (const row of rows) {
-    const key = [row.quarter, row.department_id, row.tenure_band, row.exit_type].join('|');
+    const key = [row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|');
     const cell = cells.get(key) ?? { responses: 0, counts: {} };
     cell.responses++;
     for (const [k, n] of Object.entries(countsOf(row.answers))) cell.counts[k] = (cell.counts[k] ?? 0) + n;
@@ -40,10 +42,29 @@ t.test('released answers are added to the rollup in the release transaction, exa
   const expected = await naiveRollup(app.db);
   t.equal(rollup.length, expected.size);
   for (const row of rollup) {
-    const cell = expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type].join('|'))!;
+    const cell = expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!;
     t.same({ responses: row.responses, counts: row.counts }, cell, `cell ${row.quarter} ${row.exit_type}`);
   }
   t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), 12);
+});
+
+t.test('a long queue is released whole, a few thousand at a time, and counted exactly once', async (t) => {
+  const { app } = await buildTestApp(t);
+  const { id: department } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const version = app.surveys.current('exit-interview').id;
+  // 10,000 answers: 7 columns each would be 70,000 parameters in one INSERT, more than PostgreSQL takes.
+  const QUEUE = 10_000;
+  const regrets = ['yes', 'no', 'unassessed'] as const;
+  const pooled = Array.from({ length: QUEUE }, (_v, i) =>
+    poolRow(app.keys.answerPool, { surveyVersionId: version, answers: validAnswers({ enps: i % 11 }), cohort: { departmentId: department, tenureBand: '1to3', exitType: 'voluntary', regrettable: regrets[i % 3]!, quarter: '2026-Q2' } }));
+  for (let i = 0; i < QUEUE; i += 2000) await app.db.insertInto('answer_pool').values(pooled.slice(i, i + 2000)).execute();
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7 }), QUEUE);
+  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 0, 'the pool is empty');
+  const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
+  t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), QUEUE);
+  t.same(rollup.map((row) => [row.regrettable, row.responses]).sort(), [['no', 3333], ['unassessed', 3333], ['yes', 3334]]);
+  const expected = await naiveRollup(app.db);
+  for (const row of rollup) t.same(row.counts, expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!.counts);
 });
 
 t.test('the migration builds the rollup from responses released before it', async (t) => {

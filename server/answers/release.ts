@@ -4,7 +4,7 @@ import { open } from '../crypto/seal.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, today } from '../shared/dates.ts';
-import { addToRollup } from '../insights/rollup.ts';
+import { addToRollup, type ReleasedResponse } from '../insights/rollup.ts';
 import type { PooledAnswers } from './pool.ts';
 
 export interface ReleasePolicy {
@@ -26,37 +26,60 @@ export function shuffle<T>(items: T[]): T[] {
   return out;
 }
 
+/** Answers moved per transaction, and rows per INSERT (PostgreSQL takes at most 65,535 parameters a statement). */
+const RELEASE_LIMIT = 2000;
+const INSERT_ROWS = 500;
+
 /**
- * Moves the waiting answers into `response` in one transaction, in a random order,
- * so that neither row order nor any column follows the order of completion, and
- * adds them to the report rollup in the same transaction.
+ * Moves the waiting answers into `response`, in a random order, so that neither
+ * row order nor any column follows the order of completion, and adds them to the
+ * report rollup in the same transaction. A long queue (after a busy hour) goes
+ * oldest first, RELEASE_LIMIT answers a transaction, each shuffled on its own: no
+ * statement exceeds PostgreSQL's parameters and the event loop is never held long.
  * Rows another instance is releasing are skipped. Returns how many were released.
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
-  const released = await db.transaction().execute(async (trx) => {
-    const waiting = await trx.selectFrom('answer_pool').selectAll().forUpdate().skipLocked().execute();
-    if (waiting.length === 0) return 0;
-    const oldest = waiting.reduce((min, row) => (row.waiting_since < min ? row.waiting_since : min), waiting[0]!.waiting_since);
-    const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today();
-    if (!due) return 0;
-
-    const released = shuffle(waiting).map((row) => JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers);
-    const responses = released.map((pooled) => ({
-      survey_version_id: pooled.surveyVersionId,
-      department_id: pooled.cohort.departmentId,
-      tenure_band: pooled.cohort.tenureBand,
-      exit_type: pooled.cohort.exitType,
-      regrettable: pooled.cohort.regrettable ?? 'unassessed',
-      quarter: pooled.cohort.quarter,
-    }));
-    await trx.insertInto('response').values(responses.map((r, i) => ({ ...r, answers: jsonb(released[i]!.answers) }))).execute();
-    await addToRollup(trx, responses.map((r, i) => ({ ...r, answers: released[i]!.answers })));
-    await trx.deleteFrom('answer_pool').where('id', 'in', waiting.map((row) => row.id)).execute();
-    return responses.length;
-  });
-  if (released > 0) {
+  let total = 0;
+  for (;;) {
+    const released = await releaseBatch(db, key, policy);
+    total += released;
+    if (released < RELEASE_LIMIT) break;
+  }
+  if (total > 0) {
     // Reclaims the deleted pool rows now rather than whenever autovacuum gets to them.
     await sql`VACUUM answer_pool`.execute(db).catch(() => {});
   }
-  return released;
+  return total;
+}
+
+async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const waiting = await trx.selectFrom('answer_pool').selectAll().orderBy('waiting_since').limit(RELEASE_LIMIT).forUpdate().skipLocked().execute();
+    if (waiting.length === 0) return 0;
+    const oldest = waiting[0]!.waiting_since;
+    const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today();
+    if (!due) return 0;
+
+    const responses: ReleasedResponse[] = [];
+    const shuffled = shuffle(waiting);
+    for (let start = 0; start < shuffled.length; start += INSERT_ROWS) {
+      const chunk = shuffled.slice(start, start + INSERT_ROWS).map((row) => JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers);
+      await trx.insertInto('response').values(chunk.map((pooled) => ({ ...cohortColumns(pooled), survey_version_id: pooled.surveyVersionId, answers: jsonb(pooled.answers) }))).execute();
+      responses.push(...chunk.map((pooled) => ({ ...cohortColumns(pooled), answers: pooled.answers })));
+    }
+    await addToRollup(trx, responses);
+    await trx.deleteFrom('answer_pool').where('id', 'in', waiting.map((row) => row.id)).execute();
+    return responses.length;
+  });
+}
+
+/** The cohort's columns of a released answer. */
+function cohortColumns({ cohort }: PooledAnswers) {
+  return {
+    department_id: cohort.departmentId,
+    tenure_band: cohort.tenureBand,
+    exit_type: cohort.exitType,
+    regrettable: cohort.regrettable ?? 'unassessed',
+    quarter: cohort.quarter,
+  };
 }
