@@ -108,7 +108,7 @@ try {
   let next = 0;
   const real = await load(honne.base, () => `/s/${tokens[next++]}/complete`);
   await stop(honne.child);
-  const [stored] = await sql`SELECT (SELECT count(*) FROM answer_pool) + (SELECT count(*) FROM response) AS n`;
+  const [stored] = await sql`SELECT (SELECT count(*) FROM answer_pool) AS waiting, (SELECT count(*) FROM response) AS released`;
 
   const bareServer = await startServer('scripts/bench/bare-server.ts', { DATABASE_URL: url });
   const bare = await load(bareServer.base, () => '/bare');
@@ -122,7 +122,7 @@ try {
   console.log(line('honne POST /s/:token/complete', real));
   console.log(line('bare INSERT', bare));
   console.log(`ratio ${ratio.toFixed(2)} (target >= 0.6), honne p99 ${real.latency.p99} ms (target < 50 ms)`);
-  console.log(`surveys completed and stored: ${stored!.n} of ${next} links used`);
+  console.log(`surveys completed and stored: ${Number(stored!.waiting) + Number(stored!.released)} of ${next} links used (${stored!.released} released by the worker during the run, ${stored!.waiting} waiting)`);
 } finally {
   await scratch.drop();
 }
