@@ -3,14 +3,17 @@ import { EXIT_TYPES, REGRETTABLE, TENURE_BANDS } from '../server/answers/cohort.
 import { ALL, type AtomicRow, BANDS, buildLattice, EXITS, inLattice, PERIODS, QUARTERS, REGRETS, subtree } from '../server/insights/lattice.ts';
 import { shownCells } from '../server/insights/suppress.ts';
 
-/** A small organisation: 本部A > (部A1, 部A2 > 課A2a), 本部B. */
+/** A small organisation: 本部A > (部A1, 部A2 > 課A2a), 本部B, 本部C > 部C1 (C itself has nobody of its own). */
 const DEPARTMENTS = [
   { id: 'A', parent_id: null },
   { id: 'A1', parent_id: 'A' },
   { id: 'A2', parent_id: 'A' },
   { id: 'A2a', parent_id: 'A2' },
   { id: 'B', parent_id: null },
+  { id: 'C', parent_id: null },
+  { id: 'C1', parent_id: 'C' },
 ];
+const WITHOUT_OWN_PEOPLE = new Set(['C']);
 
 function random(seed: number) {
   let state = seed >>> 0;
@@ -25,7 +28,7 @@ function organisation(seed: number): Array<AtomicRow & { responses: number }> {
   const next = random(seed);
   const rows: Array<AtomicRow & { responses: number }> = [];
   for (const quarter of QUARTERS) {
-    for (const { id } of DEPARTMENTS) {
+    for (const { id } of DEPARTMENTS.filter((d) => !WITHOUT_OWN_PEOPLE.has(d.id))) {
       for (const exit of EXIT_TYPES) {
         for (const band of TENURE_BANDS) {
           for (const regrettable of REGRETTABLE) {

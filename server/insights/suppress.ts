@@ -58,6 +58,8 @@ export function shownCells(lattice: Lattice, k: number): ShownCells {
     // A department without sub-departments: its own people are its subtree cell.
     if (own && kids[n]!.length === 0) continue;
     const options = [departmentOptionsOf(n, own), flat[0]![p]!, flat[1]![e]!, flat[2]![b]!, flat[3]![r]!];
+    // Cannot happen (someone in the group varies); if it did, failing beats showing a group unprotected.
+    if (options.some((list) => list.length === 0)) throw new Error(`no perturbation protects ${lattice.keyOf(id)}`);
     const moved = cheapestPerturbation(options, (picked, limit) => {
       let sum = 0;
       forEachCell(picked, (cell) => {
