@@ -1,6 +1,7 @@
 import t from 'tap';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
 import { launchBrowser, listeningApp, openPage, registerThroughApi, SHOTS, skipWithoutBrowser } from './browser.ts';
+import { answerFirstPage, answerLastPage, answerSecondPage } from './survey-steps.ts';
 
 const PERSONAL = 'hanako.home@personal.test';
 
@@ -20,18 +21,9 @@ t.test('a leaver finishes the survey, joins the alumni network, verifies, signs 
 
   // The survey, to the end.
   await page.goto(link);
-  await page.locator('[data-name="primary_reason"]').getByText('上司・マネジメント', { exact: true }).click();
-  await page.locator('[data-name="reasons"]').getByText('給与・福利厚生', { exact: true }).click();
-  await page.locator('[data-name="manager_aspects"]').getByText('公平さ', { exact: true }).click();
-  await page.locator('.sd-navigation__next-btn').click();
-  await page.locator('[data-name="manager_support"]').waitFor();
-  await page.locator('[data-name="manager_support"] .sd-rating__item').filter({ hasText: /^2$/ }).click();
-  await page.locator('[data-name="liked_most"] textarea').fill('同僚に恵まれたこと');
-  await page.locator('.sd-navigation__next-btn').click();
-  await page.locator('[data-name="enps"]').waitFor();
-  await page.locator('[data-name="enps"] .sd-rating__item').filter({ hasText: /^7$/ }).click();
-  await page.locator('[data-name="would_return"] .sd-rating__item').filter({ hasText: /^4$/ }).click();
-  await page.locator('[data-name="improvement"] textarea').fill('評価の基準をもっと透明にしてほしい');
+  await answerFirstPage(page);
+  await answerSecondPage(page);
+  await answerLastPage(page);
   await page.locator('.sd-navigation__complete-btn').click();
   await page.waitForURL(/\/thanks/);
   await page.screenshot({ path: `${SHOTS}alumni-00-thanks.png`, fullPage: true });

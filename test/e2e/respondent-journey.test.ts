@@ -2,6 +2,7 @@ import t from 'tap';
 import { chromium } from 'playwright-core';
 import { smtpPeer, textPart } from '../helpers/smtp-peer.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, listeningApp, registerThroughApi, SHOTS, skipWithoutBrowser } from './browser.ts';
+import { answerFirstPage, answerLastPage, answerSecondPage } from './survey-steps.ts';
 
 t.test('a leaver receives the invitation, answers in Japanese, stops, resumes and finishes', { skip: skipWithoutBrowser }, async (t) => {
   const peer = await smtpPeer(t);
@@ -32,9 +33,7 @@ t.test('a leaver receives the invitation, answers in Japanese, stops, resumes an
   t.match(await page.textContent('.sd-progress-buttons, .sd-progress, .sd-body'), /.+/, 'a progress indicator is shown');
 
   // First page: the main reason and a contributing one; the manager follow-up appears.
-  await page.locator('[data-name="primary_reason"]').getByText('上司・マネジメント', { exact: true }).click();
-  await page.locator('[data-name="reasons"]').getByText('給与・福利厚生', { exact: true }).click();
-  await page.locator('[data-name="manager_aspects"]').getByText('公平さ', { exact: true }).click();
+  await answerFirstPage(page);
   await page.locator('#save-status[data-state="saved"]').waitFor();
   await page.screenshot({ path: `${SHOTS}01-first-page-ja.png`, fullPage: true });
 
@@ -46,18 +45,9 @@ t.test('a leaver receives the invitation, answers in Japanese, stops, resumes an
   t.ok(await page.locator('[data-name="manager_aspects"] input[value="fairness"]').isChecked(), 'manager aspect restored');
   await page.screenshot({ path: `${SHOTS}02-restored-after-reload.png`, fullPage: true });
 
-  // Page two.
-  await page.locator('.sd-navigation__next-btn').click();
-  await page.locator('[data-name="manager_support"]').waitFor();
-  await page.locator('[data-name="manager_support"] .sd-rating__item').filter({ hasText: /^2$/ }).click();
-  await page.locator('[data-name="liked_most"] textarea').fill('同僚に恵まれたこと');
-  await page.locator('.sd-navigation__next-btn').click();
-
-  // Page three, then complete.
-  await page.locator('[data-name="enps"]').waitFor();
-  await page.locator('[data-name="enps"] .sd-rating__item').filter({ hasText: /^7$/ }).click();
-  await page.locator('[data-name="would_return"] .sd-rating__item').filter({ hasText: /^4$/ }).click();
-  await page.locator('[data-name="improvement"] textarea').fill('評価の基準をもっと透明にしてほしい');
+  // Pages two and three, then complete.
+  await answerSecondPage(page);
+  await answerLastPage(page);
   await page.screenshot({ path: `${SHOTS}03-last-page-ja.png`, fullPage: true });
   await page.locator('.sd-navigation__complete-btn').click();
 
