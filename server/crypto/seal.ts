@@ -1,7 +1,21 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+// IVs are cut from a block of random bytes filled 4 KiB at a time, as Node does for
+// randomUUID: one CSPRNG call per 341 seals instead of one per seal (measured: a
+// few per cent of a survey completion's CPU under load). Each IV is used once.
+const ivBlock = Buffer.alloc(IV_BYTES * 341);
+let ivOffset = ivBlock.length;
+function nextIv(): Buffer {
+  if (ivOffset === ivBlock.length) {
+    randomFillSync(ivBlock);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return Buffer.from(ivBlock.subarray(ivOffset - IV_BYTES, ivOffset));
+}
 
 /** A 256-bit random token, URL-safe; only its hash is ever stored. */
 export function newToken(): string {
@@ -22,7 +36,7 @@ export function deriveKey(secret: string | Buffer, purpose: string, salt: string
  * to another row (another context) fails to open.
  */
 export function seal(key: Buffer, plaintext: string, context = ''): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import { quarterOf, regrettableOf, tenureBand } from '../answers/cohort.ts';
 import { poolRow } from '../answers/pool.ts';
+import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors/app-error.ts';
 import type { Locale } from '../i18n/messages.ts';
@@ -14,33 +15,49 @@ export async function versionFor(app: FastifyInstance, survey: string, requested
   return named && named.survey === survey ? named : app.surveys.current(survey);
 }
 
+export interface Completion {
+  invitationId: string;
+  row: ReturnType<typeof poolRow>;
+}
+
 /**
- * One statement, so atomic without a transaction: mark the link used (a day, no
- * time) only if it is still open and wipe its sealed copy, delete its draft and any
- * reminder not sent yet, and pool the sealed answers.
- * A concurrent second completion waits for the first's row lock, then finds the
- * link used and changes nothing. Returns whether this call completed it.
+ * One statement for a batch of completions, so atomic without a transaction: for
+ * each link still open, mark it used (a day, no time) and wipe its sealed copy,
+ * delete its draft and any reminder not sent yet, and pool the sealed answers.
+ * A concurrent completion of the same link in another batch waits for the row
+ * lock, then finds the link used and changes nothing; a second one in the same
+ * batch is not sent. Answers, in order, whether each call completed its link.
  */
-async function markCompletedAndPool(db: Kysely<Database>, invitationId: string, row: ReturnType<typeof poolRow>): Promise<boolean> {
+export async function completeAndPool(db: Kysely<Database>, completions: Completion[]): Promise<boolean[]> {
+  const first = new Map<string, Completion>();
+  for (const completion of completions) if (!first.has(completion.invitationId)) first.set(completion.invitationId, completion);
+  const input = jsonb(
+    [...first.values()].map(({ invitationId, row }) => ({ invitation_id: invitationId, pool_id: row.id, sealed: row.sealed.toString('base64'), waiting_since: row.waiting_since })),
+  );
   const { rows } = await sql<{ id: string }>`
-    WITH done AS (
-      UPDATE invitation SET completed_on = current_date, sealed_token = NULL
-      WHERE id = ${invitationId} AND completed_on IS NULL AND expires_on >= current_date
-      RETURNING id),
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${input}) AS t(invitation_id uuid, pool_id uuid, sealed text, waiting_since date)),
+    done AS (
+      UPDATE invitation i SET completed_on = current_date, sealed_token = NULL FROM input
+      WHERE i.id = input.invitation_id AND i.completed_on IS NULL AND i.expires_on >= current_date
+      RETURNING i.id),
     dropped AS (DELETE FROM draft WHERE invitation_id IN (SELECT id FROM done)),
     unsent AS (DELETE FROM mail_outbox WHERE kind = 'reminder' AND sent_at IS NULL AND invitation_id IN (SELECT id FROM done))
     INSERT INTO answer_pool (id, sealed, waiting_since)
-    SELECT ${row.id}, ${row.sealed}, ${row.waiting_since}::date FROM done
+    SELECT input.pool_id, decode(input.sealed, 'base64'), input.waiting_since FROM input JOIN done ON done.id = input.invitation_id
     RETURNING id`.execute(db);
-  return rows.length === 1;
+  const pooled = new Set(rows.map((row) => row.id));
+  return completions.map((completion) => pooled.has(completion.row.id));
 }
 
 /**
  * Validates the answers with survey-core against the version answered, then pools
- * them with the coarse cohort; a link already used gets 409, an expired one 410.
+ * them with the coarse cohort (through `pool`, which batches completeAndPool); a
+ * link already used gets 409, an expired one 410.
  */
 export async function completeSurvey(
   app: FastifyInstance,
+  pool: (completion: Completion) => Promise<boolean>,
   token: string,
   invitation: InvitationForRespondent,
   submitted: Record<string, unknown>,
@@ -61,7 +78,7 @@ export async function completeSurvey(
       quarter: quarterOf(invitation.lastDay),
     },
   });
-  if (await markCompletedAndPool(app.db, invitation.id, row)) return;
+  if (await pool({ invitationId: invitation.id, row })) return;
   // Lost a race or crossed midnight of the expiry day: say which.
   const now = await findInvitationByToken(app.db, token);
   throw linkError(now?.state === 'expired' ? 'expired' : 'completed');

@@ -22,30 +22,39 @@ export interface InvitationForRespondent {
 
 /** Looks a survey link up by the hash of its token: the token itself is never stored. */
 export async function findInvitationByToken(db: Kysely<Database>, token: string): Promise<InvitationForRespondent | undefined> {
+  const [invitation] = await findInvitationsByTokens(db, [token]);
+  return invitation;
+}
+
+/** The same for many links at once (one query), answering in the order asked. */
+export async function findInvitationsByTokens(db: Kysely<Database>, tokens: string[]): Promise<(InvitationForRespondent | undefined)[]> {
+  const hashes = tokens.map((token) => sha256(token).toString('hex'));
   // Raw SQL: this runs on every survey request, and the query builder cost more than the query.
   const { rows } = await sql<{
-    id: string; leaver_id: string; survey: string; completed_on: string | null; opened_on: string | null; expired: boolean;
+    token_hash: string; id: string; leaver_id: string; survey: string; completed_on: string | null; opened_on: string | null; expired: boolean;
     locale: Locale; department_id: string; hire_date: string; last_day: string; exit_type: Database['leaver']['exit_type']; regrettable: boolean | null;
   }>`
-    SELECT i.id, i.leaver_id, i.survey, i.completed_on, i.opened_on, i.expires_on < current_date AS expired,
+    SELECT encode(i.token_hash, 'hex') AS token_hash, i.id, i.leaver_id, i.survey, i.completed_on, i.opened_on, i.expires_on < current_date AS expired,
       l.locale, l.department_id, l.hire_date, l.last_day, l.exit_type, l.regrettable
     FROM invitation i JOIN leaver l ON l.id = i.leaver_id
-    WHERE i.token_hash = ${sha256(token)}`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    leaverId: row.leaver_id,
-    survey: row.survey,
-    state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
-    opened: row.opened_on !== null,
-    locale: row.locale,
-    departmentId: row.department_id,
-    hireDate: row.hire_date,
-    lastDay: row.last_day,
-    exitType: row.exit_type,
-    regrettable: row.regrettable,
-  };
+    WHERE i.token_hash = ANY (ARRAY(SELECT decode(h, 'hex') FROM unnest(${`{${hashes.join(',')}}`}::text[]) AS h))`.execute(db);
+  const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+  return hashes.map((hash) => {
+    const row = byHash.get(hash);
+    return row && {
+      id: row.id,
+      leaverId: row.leaver_id,
+      survey: row.survey,
+      state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
+      opened: row.opened_on !== null,
+      locale: row.locale,
+      departmentId: row.department_id,
+      hireDate: row.hire_date,
+      lastDay: row.last_day,
+      exitType: row.exit_type,
+      regrettable: row.regrettable,
+    };
+  });
 }
 
 const LINK_ERRORS = {

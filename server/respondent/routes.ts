@@ -3,9 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { signId, verifySignedId } from '../alumni/signed-id.ts';
-import { completeSurvey, versionFor } from './complete-survey.ts';
+import { coalesce } from '../db/coalesce.ts';
+import { type Completion, completeAndPool, completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
-import { findInvitationByToken, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
+import { findInvitationsByTokens, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const Answers = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown());
@@ -34,12 +35,15 @@ declare module 'fastify' {
 export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('invitation', null);
+  // Under load, the links looked up and the surveys completed in one turn of the event loop share one query each.
+  const lookUp = coalesce((tokens: string[]) => findInvitationsByTokens(app.db, tokens));
+  const pool = coalesce((completions: Completion[]) => completeAndPool(app.db, completions));
 
   // Looks the link up once; the leaver's own language unless they switched, set before any error page.
   app.addHook('preHandler', async (request) => {
     const { token } = (request.params ?? {}) as { token?: string };
     if (!token) return;
-    request.invitation = (await findInvitationByToken(app.db, token)) ?? null;
+    request.invitation = (await lookUp(token)) ?? null;
     if (request.invitation && !request.localeChosen) request.locale = request.invitation.locale;
   });
 
@@ -85,7 +89,7 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/s/:token/complete', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: CompleteBody } }, async (request, reply) => {
     const invitation = requireOpen(request.invitation);
-    await completeSurvey(app, request.params.token, invitation, request.body.answers, request.body.surveyVersion, request.locale);
+    await completeSurvey(app, pool, request.params.token, invitation, request.body.answers, request.body.surveyVersion, request.locale);
     // No worker wake-up: the pool is released on the worker's own schedule, by design.
     return reply.code(201).send({ status: 'received' });
   });

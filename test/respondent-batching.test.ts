@@ -1,0 +1,104 @@
+import t from 'tap';
+import { poolRow } from '../server/answers/pool.ts';
+import { coalesce } from '../server/db/coalesce.ts';
+import { completeAndPool } from '../server/respondent/complete-survey.ts';
+import { findInvitationsByTokens } from '../server/respondent/invitation-by-token.ts';
+import { buildTestApp } from './helpers/app.ts';
+import { expireInvitation, invitedLeaver, validAnswers } from './helpers/fixtures.ts';
+
+const json = { 'content-type': 'application/json', accept: 'application/json' };
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+t.test('coalesce sends the calls of one turn as one batch, and answers each in order', async (t) => {
+  const batches: number[][] = [];
+  const double = coalesce(async (items: number[]) => {
+    batches.push(items);
+    return items.map((n) => n * 2);
+  });
+  t.same(await Promise.all([double(1), double(2), double(3)]), [2, 4, 6]);
+  t.same(await double(4), 8, 'a lone call goes at the end of its turn');
+  const first = double(5);
+  await nextTurn();
+  const second = double(6);
+  t.same(await Promise.all([first, second]), [10, 12]);
+  t.same(batches, [[1, 2, 3], [4], [5], [6]], 'a later turn makes another batch');
+});
+
+t.test('coalesce splits at the size limit and fails every call of a failed batch', async (t) => {
+  const sizes: number[] = [];
+  const echo = coalesce(async (items: string[]) => {
+    sizes.push(items.length);
+    if (items.includes('boom')) throw new Error('database gone');
+    return items;
+  }, 3);
+  t.same(await Promise.all(['a', 'b', 'c', 'd', 'e'].map(echo)), ['a', 'b', 'c', 'd', 'e']);
+  t.same(sizes, [3, 2]);
+  const outcomes = await Promise.allSettled(['x', 'boom'].map(echo));
+  t.same(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+  t.match((outcomes[0] as PromiseRejectedResult).reason, { message: 'database gone' });
+  const short = coalesce(async (items: number[]) => items.slice(1));
+  await t.rejects(Promise.all([short(1), short(2)]), /2 items/, 'an answer per item or none');
+});
+
+t.test('a batch of lookups answers each link, unknown ones included, in the order asked', async (t) => {
+  const { app } = await buildTestApp(t);
+  const open = await invitedLeaver(app, { locale: 'en' });
+  const expired = await invitedLeaver(app);
+  await expireInvitation(app, expired.invitationId);
+  const found = await findInvitationsByTokens(app.db, ['no-such-link', expired.token, open.token, open.token]);
+  t.same(found.map((invitation) => invitation?.state), [undefined, 'expired', 'open', 'open']);
+  t.equal(found[2]!.id, open.invitationId);
+  t.equal(found[2]!.locale, 'en');
+  t.same(await findInvitationsByTokens(app.db, []), []);
+});
+
+t.test('one statement completes a batch: each open link once, nothing for the others', async (t) => {
+  const { app } = await buildTestApp(t);
+  const [a, b, expired, done] = await Promise.all(Array.from({ length: 4 }, () => invitedLeaver(app)));
+  await expireInvitation(app, expired!.invitationId);
+  const earlier = completion(app, done!.invitationId);
+  t.same(await completeAndPool(app.db, [earlier]), [true]);
+  const batch = [a!, b!, a!, expired!, done!].map((leaver) => completion(app, leaver.invitationId));
+  t.same(await completeAndPool(app.db, batch), [true, true, false, false, false], 'a second completion in the same batch is not sent');
+  const pooled = await app.db.selectFrom('answer_pool').select('id').execute();
+  t.same(pooled.map((row) => row.id).sort(), [earlier.row.id, batch[0]!.row.id, batch[1]!.row.id].sort());
+  const marked = await app.db.selectFrom('invitation').select(['id', 'completed_on']).where('completed_on', 'is not', null).execute();
+  t.same(marked.map((row) => row.id).sort(), [a!.invitationId, b!.invitationId, done!.invitationId].sort());
+});
+
+t.test('concurrent batches that name the same link complete it once', async (t) => {
+  const { app } = await buildTestApp(t);
+  const leaver = await invitedLeaver(app);
+  const results = await Promise.all(Array.from({ length: 4 }, () => completeAndPool(app.db, [completion(app, leaver.invitationId)])));
+  t.same(results.flat().filter(Boolean).length, 1);
+  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 1);
+});
+
+t.test('a burst of completions shares the batches, and every link gets its own answer', async (t) => {
+  const { app } = await buildTestApp(t);
+  const leavers = await Promise.all(Array.from({ length: 20 }, () => invitedLeaver(app)));
+  const expired = await invitedLeaver(app);
+  await expireInvitation(app, expired.invitationId);
+  const post = (token: string, answers = validAnswers()) => app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers } });
+  const burst = await Promise.all([
+    ...leavers.map((leaver) => post(leaver.token)),
+    post(leavers[0]!.token),
+    post('no-such-link'),
+    post(expired.token),
+    post(leavers[1]!.token, validAnswers({ enps: 99 })),
+  ]);
+  const codes = burst.map((response) => response.statusCode);
+  t.same(codes.slice(0, 20), Array(20).fill(201), 'every open link completed');
+  t.same(codes.slice(20), [409, 404, 410, 400], 'a second completion, an unknown link, an expired one, answers out of range');
+  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 20);
+});
+
+/** A completion as the route would pool it: sealed answers for one invitation. */
+function completion(app: Awaited<ReturnType<typeof buildTestApp>>['app'], invitationId: string) {
+  const row = poolRow(app.keys.answerPool, {
+    surveyVersionId: app.surveys.current('exit-interview').id,
+    answers: validAnswers(),
+    cohort: { departmentId: '00000000-0000-4000-8000-000000000000', tenureBand: 'lt1', exitType: 'voluntary', regrettable: 'unassessed', quarter: '2026-Q4' },
+  });
+  return { invitationId, row };
+}
