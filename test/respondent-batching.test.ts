@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sql } from 'kysely';
 import { poolRow } from '../server/answers/pool.ts';
 import { coalesce } from '../server/db/coalesce.ts';
 import { completeAndPool } from '../server/respondent/complete-survey.ts';
@@ -72,6 +73,25 @@ t.test('concurrent batches that name the same link complete it once', async (t) 
   const results = await Promise.all(Array.from({ length: 4 }, () => completeAndPool(app.db, [completion(app, leaver.invitationId)])));
   t.same(results.flat().filter(Boolean).length, 1);
   t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 1);
+});
+
+t.test('batches that share links in opposite orders do not deadlock', async (t) => {
+  const { app } = await buildTestApp(t);
+  // Enough other links that PostgreSQL finds each row by its index, in the order the batch names them.
+  const other = await invitedLeaver(app);
+  await sql`
+    INSERT INTO invitation (leaver_id, survey, token_hash, expires_on)
+    SELECT ${other.id}, 'exit-interview', sha256(g::text::bytea), current_date + 30 FROM generate_series(1, 20000) g`.execute(app.db);
+  await sql`ANALYZE invitation`.execute(app.db);
+  for (let round = 0; round < 15; round++) {
+    const [x, y, z] = await Promise.all(Array.from({ length: 3 }, () => invitedLeaver(app)));
+    const ids = [x!, y!, z!].map((leaver) => leaver.invitationId);
+    const results = await Promise.all([
+      completeAndPool(app.db, ids.map((id) => completion(app, id))),
+      completeAndPool(app.db, [...ids].reverse().map((id) => completion(app, id))),
+    ]);
+    t.same(results[0]!.map((done, i) => Number(done) + Number(results[1]![2 - i])), [1, 1, 1], `round ${round}: each link completed once`);
+  }
 });
 
 t.test('a burst of completions shares the batches, and every link gets its own answer', async (t) => {

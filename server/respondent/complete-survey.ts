@@ -26,7 +26,9 @@ export interface Completion {
  * delete its draft and any reminder not sent yet, and pool the sealed answers.
  * A concurrent completion of the same link in another batch waits for the row
  * lock, then finds the link used and changes nothing; a second one in the same
- * batch is not sent. Answers, in order, whether each call completed its link.
+ * batch is not sent. Rows are locked in id order, so two batches that share
+ * links (double submissions) wait for each other instead of deadlocking.
+ * Answers, in order, whether each call completed its link.
  */
 export async function completeAndPool(db: Kysely<Database>, completions: Completion[]): Promise<boolean[]> {
   const first = new Map<string, Completion>();
@@ -37,9 +39,11 @@ export async function completeAndPool(db: Kysely<Database>, completions: Complet
   const { rows } = await sql<{ id: string }>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}) AS t(invitation_id uuid, pool_id uuid, sealed text, waiting_since date)),
+    locked AS MATERIALIZED (
+      SELECT id FROM invitation WHERE id IN (SELECT invitation_id FROM input) ORDER BY id FOR UPDATE),
     done AS (
-      UPDATE invitation i SET completed_on = current_date, sealed_token = NULL FROM input
-      WHERE i.id = input.invitation_id AND i.completed_on IS NULL AND i.expires_on >= current_date
+      UPDATE invitation i SET completed_on = current_date, sealed_token = NULL FROM locked
+      WHERE i.id = locked.id AND i.completed_on IS NULL AND i.expires_on >= current_date
       RETURNING i.id),
     dropped AS (DELETE FROM draft WHERE invitation_id IN (SELECT id FROM done)),
     unsent AS (DELETE FROM mail_outbox WHERE kind = 'reminder' AND sent_at IS NULL AND invitation_id IN (SELECT id FROM done))
