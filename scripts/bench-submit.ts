@@ -21,7 +21,8 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // Rounds alternate honne and bare, so that both meet the same machine: on a shared
 // VM one 10-second run can be 15% off the next. The median round is the result.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 70_000 * ROUNDS);
+const WARMUP_S = 2;
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 8_000 * (DURATION_S + WARMUP_S) * ROUNDS);
 const BODY = JSON.stringify({
   answers: {
     primary_reason: 'career_growth',
@@ -70,19 +71,20 @@ async function stop(child: ChildProcess) {
 }
 
 function load(target: string, path: () => string): Promise<autocannon.Result> {
+  // Steady state is what is measured: both servers first take WARMUP_S of the same load
+  // (JIT, prepared statements, caches). autocannon takes `warmup`; its types do not list it.
+  const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
+    url: target,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    warmup: { connections: CONNECTIONS, duration: WARMUP_S },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: BODY,
+    requests: [{ setupRequest: (request) => ({ ...request, path: path() }) }],
+  };
   return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: target,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: BODY,
-        requests: [{ setupRequest: (request) => ({ ...request, path: path() }) }],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
@@ -112,7 +114,7 @@ try {
 
   const line = (label: string, r: autocannon.Result) =>
     `  ${label.padEnd(30)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
-  console.log(`bench:submit: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s each, on PostgreSQL`);
+  console.log(`bench:submit: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s each (after ${WARMUP_S} s of warm-up), on PostgreSQL`);
   let next = 0;
   let failed = 0;
   const rounds: { ratio: number; p99: number }[] = [];
