@@ -14,12 +14,12 @@ export function coalesce<In, Out>(run: (items: In[]) => Promise<Out[]>, maxItems
     if (waiting.length === 0) return;
     const batch = waiting;
     waiting = [];
-    run(batch.map((entry) => entry.item)).then(
-      (outs) => {
+    run(batch.map((entry) => entry.item))
+      .then((outs) => {
         if (outs.length !== batch.length) throw new Error(`coalesce: ${outs.length} answers for ${batch.length} items`);
         batch.forEach((entry, i) => entry.resolve(outs[i]!));
-      },
-    ).catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
+      })
+      .catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
   };
 
   return (item) =>
