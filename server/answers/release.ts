@@ -63,9 +63,8 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
     const responses: ReleasedResponse[] = [];
     const shuffled = shuffle(waiting);
     for (let start = 0; start < shuffled.length; start += INSERT_ROWS) {
-      const chunk = shuffled.slice(start, start + INSERT_ROWS).map((row) => JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers);
-      const released = chunk.map((pooled) => ({ ...cohortColumns(pooled), answers: pooled.answers }));
-      await insertResponses(trx, released.map((response, i) => ({ ...response, survey_version_id: chunk[i]!.surveyVersionId })));
+      const released = shuffled.slice(start, start + INSERT_ROWS).map((row) => responseOf(JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers));
+      await insertResponses(trx, released);
       responses.push(...released);
     }
     await addToRollup(trx, responses);
@@ -89,13 +88,15 @@ async function insertResponses(trx: Kysely<Database>, rows: (ReleasedResponse & 
     ORDER BY n`.execute(trx);
 }
 
-/** The cohort's columns of a released answer. */
-function cohortColumns({ cohort }: PooledAnswers) {
+/** A released answer as its `response` row: the cohort's columns, the version answered, the answers. */
+function responseOf({ cohort, surveyVersionId, answers }: PooledAnswers): ReleasedResponse & { survey_version_id: string } {
   return {
     department_id: cohort.departmentId,
     tenure_band: cohort.tenureBand,
     exit_type: cohort.exitType,
     regrettable: cohort.regrettable ?? 'unassessed',
     quarter: cohort.quarter,
+    survey_version_id: surveyVersionId,
+    answers,
   };
 }
