@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { sha256 } from '../crypto/seal.ts';
+import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Locale } from '../i18n/messages.ts';
@@ -37,7 +38,7 @@ export async function findInvitationsByTokens(db: Kysely<Database>, tokens: stri
     SELECT encode(i.token_hash, 'hex') AS token_hash, i.id, i.leaver_id, i.survey, i.completed_on, i.opened_on, i.expires_on < current_date AS expired,
       l.locale, l.department_id, l.hire_date, l.last_day, l.exit_type, l.regrettable
     FROM invitation i JOIN leaver l ON l.id = i.leaver_id
-    WHERE i.token_hash = ANY (ARRAY(SELECT decode(h, 'hex') FROM unnest(${`{${hashes.join(',')}}`}::text[]) AS h))`.execute(db);
+    WHERE i.token_hash = ANY (ARRAY(SELECT decode(h, 'hex') FROM jsonb_array_elements_text(${jsonb(hashes)}) AS h))`.execute(db);
   const byHash = new Map(rows.map((row) => [row.token_hash, row]));
   return hashes.map((hash) => {
     const row = byHash.get(hash);
