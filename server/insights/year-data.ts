@@ -10,6 +10,7 @@ type Row = Omit<Awaited<ReturnType<typeof loadYear>>[number], 'counts'> & {
   /** The rollup's counts as one number per key of `countKeys`: summing them is a loop over a typed array. */
   counts: Int32Array;
 };
+type Invited = Awaited<ReturnType<typeof loadInvited>>;
 
 export interface YearData {
   year: number;
@@ -17,21 +18,17 @@ export interface YearData {
   children: Lattice['children'];
   shown: ShownCells;
   countKeys: string[];
-  rows: Row[];
-  invited: Awaited<ReturnType<typeof loadInvited>>;
   /** Measures already worked out, by cell key (the data never changes under a YearData). */
   cells: Map<string, Cell>;
   /** Rows by department, so a cell reads only its subtree's rows. */
-  byDepartment?: Map<string, { rows: Row[]; invited: YearData['invited'] }>;
+  byDepartment: Map<string, { rows: Row[]; invited: Invited }>;
 }
 
-function indexByDepartment(data: YearData) {
-  if (data.byDepartment) return data.byDepartment;
-  const index = new Map<string, { rows: Row[]; invited: YearData['invited'] }>();
+function indexByDepartment(rows: Row[], invited: Invited): YearData['byDepartment'] {
+  const index: YearData['byDepartment'] = new Map();
   const entry = (id: string) => index.get(id) ?? (index.set(id, { rows: [], invited: [] }), index.get(id)!);
-  for (const row of data.rows) entry(row.department_id).rows.push(row);
-  for (const row of data.invited) entry(row.department_id).invited.push(row);
-  data.byDepartment = index;
+  for (const row of rows) entry(row.department_id).rows.push(row);
+  for (const row of invited) entry(row.department_id).invited.push(row);
   return index;
 }
 
@@ -48,7 +45,7 @@ export const loadYearData: YearSource = async (db, year, departments, k) => {
     for (const [key, n] of Object.entries(counts)) packed[position.get(key)!] = n;
     return { ...row, counts: packed };
   });
-  return { year, children: lattice.children, shown: shownCells(lattice, k), countKeys, rows, invited, cells: new Map() };
+  return { year, children: lattice.children, shown: shownCells(lattice, k), countKeys, byDepartment: indexByDepartment(rows, invited), cells: new Map() };
 };
 
 const REMEMBERED_CELLS = 5000;
@@ -71,12 +68,11 @@ function cellValue(data: YearData, key: string, at: { period: string; department
   const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
   const matches = (row: { quarter: string; exit_type: string; tenure_band: string; regrettable: string }) =>
     quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band) && (regret === ALL || row.regrettable === regret);
-  const index = indexByDepartment(data);
   const sums = new Int32Array(data.countKeys.length);
   let responses = 0;
   let invited = 0;
   for (const id of subtree(data.children, department)) {
-    const own = index.get(id);
+    const own = data.byDepartment.get(id);
     if (!own) continue;
     for (const row of own.rows) {
       if (!matches(row)) continue;
