@@ -131,7 +131,7 @@ try {
     console.log(line('honne POST /s/:token/complete', real));
     console.log(line('bare INSERT', bare));
   }
-  const [stored] = await sql`SELECT (SELECT count(*) FROM answer_pool) AS waiting, (SELECT count(*) FROM response) AS released`;
+  const [stored] = await sql`SELECT (SELECT coalesce(sum(answer_count), 0) FROM answer_pool) AS waiting, (SELECT count(*) FROM response) AS released`;
   await sql.end();
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

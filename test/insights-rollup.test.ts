@@ -6,6 +6,8 @@ import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import t from 'tap';
 import { MIGRATIONS_DIR, migrateToLatest } from '../server/db/migrate.ts';
 import { poolRow } from '../server/answers/pool.ts';
+import { seal } from '../server/crypto/seal.ts';
+import { today } from '../server/shared/dates.ts';
 import { releaseAnswers } from '../server/answers/release.ts';
 import { countsOf } from '../server/insights/rollup.ts';
 import { buildTestApp } from './helpers/app.ts';
@@ -55,10 +57,24 @@ t.test('a long queue is released whole, a few thousand at a time, and counted ex
   // 10,000 answers: 7 columns each would be 70,000 parameters in one INSERT, more than PostgreSQL takes.
   const QUEUE = 10_000;
   const regrets = ['yes', 'no', 'unassessed'] as const;
-  const pooled = Array.from({ length: QUEUE }, (_v, i) =>
-    poolRow(app.keys.answerPool, { surveyVersionId: version, answers: validAnswers({ enps: i % 11 }), cohort: { departmentId: department, tenureBand: '1to3', exitType: 'voluntary', regrettable: regrets[i % 3]!, quarter: '2026-Q2' } }));
-  for (let i = 0; i < QUEUE; i += 2000) await app.db.insertInto('answer_pool').values(pooled.slice(i, i + 2000)).execute();
+  const answer = (i: number) => ({ surveyVersionId: version, answers: validAnswers({ enps: i % 11 }), cohort: { departmentId: department, tenureBand: '1to3' as const, exitType: 'voluntary' as const, regrettable: regrets[i % 3]!, quarter: '2026-Q2' } });
+  // Pool rows as busy and quiet hours leave them: batches of 200, 15, 3 and 1, and rows pooled before migration 0011 (one answer, not a list).
+  const rows = [];
+  for (let i = 0, size = 0; i < QUEUE; i += size) {
+    size = Math.min([200, 15, 3, 1, 1][rows.length % 5]!, QUEUE - i);
+    if (rows.length % 5 === 4) {
+      const id = crypto.randomUUID();
+      rows.push({ id, sealed: seal(app.keys.answerPool, JSON.stringify(answer(i)), id), waiting_since: today(), answer_count: 1 });
+    } else {
+      rows.push(poolRow(app.keys.answerPool, Array.from({ length: size }, (_v, k) => answer(i + k))));
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) await app.db.insertInto('answer_pool').values(rows.slice(i, i + 500)).execute();
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7 }), QUEUE);
+  // Each release transaction leaves its own xmin on the rows it inserted; whole pool rows, up to 2,000 answers each.
+  const { rows: perTransaction } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM response GROUP BY xmin::text`.execute(app.db);
+  const sizes = perTransaction.map(({ n }) => n).sort((a, b) => b - a);
+  t.ok(sizes[0]! <= 2000 && sizes.slice(0, -1).every((n) => n > 1800), `whole rows, at most 2,000 answers a transaction: ${sizes.join(', ')}`);
   t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 0, 'the pool is empty');
   const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
   t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), QUEUE);

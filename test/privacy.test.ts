@@ -14,7 +14,7 @@ t.test('the schema has nothing that ties a response to a leaver or an invitation
   const of = (table: string) => columns.rows.filter((c) => c.table_name === table);
 
   t.same(of('response').map((c) => c.column_name).sort(), ['answers', 'department_id', 'exit_type', 'id', 'quarter', 'regrettable', 'survey_version_id', 'tenure_band']);
-  t.same(of('answer_pool').map((c) => c.column_name).sort(), ['id', 'sealed', 'waiting_since']);
+  t.same(of('answer_pool').map((c) => c.column_name).sort(), ['answer_count', 'id', 'sealed', 'waiting_since']);
   for (const column of [...of('response'), ...of('answer_pool')]) {
     t.notMatch(column.data_type, /timestamp|time/, `${column.table_name}.${column.column_name} holds no time of day`);
     t.notMatch(column.column_default ?? '', /nextval|now|clock/, `${column.table_name}.${column.column_name} has no sequence or clock default`);

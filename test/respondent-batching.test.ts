@@ -1,8 +1,8 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { poolRow } from '../server/answers/pool.ts';
+import { openPoolRow } from '../server/answers/pool.ts';
 import { coalesce } from '../server/db/coalesce.ts';
-import { completeAndPool } from '../server/respondent/complete-survey.ts';
+import { completeAndPool } from '../server/respondent/complete-and-pool.ts';
 import { findInvitationsByTokens } from '../server/respondent/invitation-by-token.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { expireInvitation, invitedLeaver, validAnswers } from './helpers/fixtures.ts';
@@ -53,16 +53,16 @@ t.test('a batch of lookups answers each link, unknown ones included, in the orde
   t.same(await findInvitationsByTokens(app.db, []), []);
 });
 
-t.test('one statement completes a batch: each open link once, nothing for the others', async (t) => {
+t.test('a batch completes each open link once and pools their answers in one sealed row', async (t) => {
   const { app } = await buildTestApp(t);
   const [a, b, expired, done] = await Promise.all(Array.from({ length: 4 }, () => invitedLeaver(app)));
   await expireInvitation(app, expired!.invitationId);
-  const earlier = completion(app, done!.invitationId);
-  t.same(await completeAndPool(app.db, [earlier]), [true]);
-  const batch = [a!, b!, a!, expired!, done!].map((leaver) => completion(app, leaver.invitationId));
-  t.same(await completeAndPool(app.db, batch), [true, true, false, false, false], 'a second completion in the same batch is not sent');
-  const pooled = await app.db.selectFrom('answer_pool').select('id').execute();
-  t.same(pooled.map((row) => row.id).sort(), [earlier.row.id, batch[0]!.row.id, batch[1]!.row.id].sort());
+  t.same(await completeAndPool(app.db, app.keys.answerPool, [completion(app, done!.invitationId, { enps: 0 })]), [true]);
+  const batch = [a!, b!, a!, expired!, done!].map((leaver, i) => completion(app, leaver.invitationId, { enps: i + 1 }));
+  t.same(await completeAndPool(app.db, app.keys.answerPool, batch), [true, true, false, false, false], 'a second completion in the same batch is not sent');
+  const rows = await app.db.selectFrom('answer_pool').select(['id', 'sealed', 'answer_count']).orderBy('answer_count').execute();
+  t.same(rows.map((row) => row.answer_count), [1, 2], 'the earlier completion, then the batch without the links that were not open');
+  t.same(openPoolRow(app.keys.answerPool, rows[1]!).map((pooled) => pooled.answers.enps).sort(), [1, 2], 'only the answers of the links completed');
   const marked = await app.db.selectFrom('invitation').select(['id', 'completed_on']).where('completed_on', 'is not', null).execute();
   t.same(marked.map((row) => row.id).sort(), [a!.invitationId, b!.invitationId, done!.invitationId].sort());
 });
@@ -70,9 +70,24 @@ t.test('one statement completes a batch: each open link once, nothing for the ot
 t.test('concurrent batches that name the same link complete it once', async (t) => {
   const { app } = await buildTestApp(t);
   const leaver = await invitedLeaver(app);
-  const results = await Promise.all(Array.from({ length: 4 }, () => completeAndPool(app.db, [completion(app, leaver.invitationId)])));
-  t.same(results.flat().filter(Boolean).length, 1);
-  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 1);
+  const others = await Promise.all(Array.from({ length: 4 }, () => invitedLeaver(app)));
+  const results = await Promise.all(others.map((other, i) => completeAndPool(app.db, app.keys.answerPool, [completion(app, other.invitationId, { enps: i }), completion(app, leaver.invitationId, { enps: 9 })])));
+  t.same(results.map(([other]) => other), [true, true, true, true], 'the other link of each batch completes whether or not it lost the shared one');
+  t.equal(results.filter(([, shared]) => shared).length, 1, 'the shared link completes once');
+  const pooled = await app.db.selectFrom('answer_pool').select(['id', 'sealed']).execute();
+  const enps = pooled.flatMap((row) => openPoolRow(app.keys.answerPool, row).map((answers) => answers.answers.enps)).sort();
+  t.same(enps, [0, 1, 2, 3, 9].sort(), 'five answers pooled: one per link completed');
+});
+
+t.test('inside a pool row the answers are not in the order the requests came in', async (t) => {
+  const { app } = await buildTestApp(t);
+  const leavers = await Promise.all(Array.from({ length: 30 }, () => invitedLeaver(app)));
+  const batch = leavers.map((leaver, i) => completion(app, leaver.invitationId, { improvement: `#${i}` }));
+  t.same(await completeAndPool(app.db, app.keys.answerPool, batch), Array(30).fill(true));
+  const [row] = await app.db.selectFrom('answer_pool').select(['id', 'sealed']).execute();
+  const order = openPoolRow(app.keys.answerPool, row!).map((pooled) => pooled.answers.improvement);
+  t.same([...order].sort(), batch.map((c) => c.pooled.answers.improvement).sort(), 'all thirty, once each');
+  t.notSame(order, batch.map((c) => c.pooled.answers.improvement), 'shuffled (arrival order: a 1 in 30! chance)');
 });
 
 t.test('batches that share links in opposite orders do not deadlock', async (t) => {
@@ -87,8 +102,8 @@ t.test('batches that share links in opposite orders do not deadlock', async (t) 
     const [x, y, z] = await Promise.all(Array.from({ length: 3 }, () => invitedLeaver(app)));
     const ids = [x!, y!, z!].map((leaver) => leaver.invitationId);
     const results = await Promise.all([
-      completeAndPool(app.db, ids.map((id) => completion(app, id))),
-      completeAndPool(app.db, [...ids].reverse().map((id) => completion(app, id))),
+      completeAndPool(app.db, app.keys.answerPool, ids.map((id) => completion(app, id))),
+      completeAndPool(app.db, app.keys.answerPool, [...ids].reverse().map((id) => completion(app, id))),
     ]);
     t.same(results[0]!.map((done, i) => Number(done) + Number(results[1]![2 - i])), [1, 1, 1], `round ${round}: each link completed once`);
   }
@@ -110,15 +125,16 @@ t.test('a burst of completions shares the batches, and every link gets its own a
   const codes = burst.map((response) => response.statusCode);
   t.same(codes.slice(0, 20), Array(20).fill(201), 'every open link completed');
   t.same(codes.slice(20), [409, 404, 410, 400], 'a second completion, an unknown link, an expired one, answers out of range');
-  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 20);
+  const pooled = await app.db.selectFrom('answer_pool').select((eb) => eb.fn.sum<number>('answer_count').as('answers')).executeTakeFirstOrThrow();
+  t.equal(Number(pooled.answers), 20);
 });
 
-/** A completion as the route would pool it: sealed answers for one invitation. */
-function completion(app: Awaited<ReturnType<typeof buildTestApp>>['app'], invitationId: string) {
-  const row = poolRow(app.keys.answerPool, {
+/** A completion as the route would pool it; `answers` tells them apart. */
+function completion(app: Awaited<ReturnType<typeof buildTestApp>>['app'], invitationId: string, answers: Record<string, unknown> = {}) {
+  const pooled = {
     surveyVersionId: app.surveys.current('exit-interview').id,
-    answers: validAnswers(),
-    cohort: { departmentId: '00000000-0000-4000-8000-000000000000', tenureBand: 'lt1', exitType: 'voluntary', regrettable: 'unassessed', quarter: '2026-Q4' },
-  });
-  return { invitationId, row };
+    answers: validAnswers(answers),
+    cohort: { departmentId: '00000000-0000-4000-8000-000000000000', tenureBand: 'lt1' as const, exitType: 'voluntary' as const, regrettable: 'unassessed' as const, quarter: '2026-Q4' },
+  };
+  return { invitationId, pooled };
 }

@@ -1,4 +1,4 @@
-import { seal } from '../crypto/seal.ts';
+import { open, seal } from '../crypto/seal.ts';
 import { today } from '../shared/dates.ts';
 import type { Cohort } from './cohort.ts';
 
@@ -9,11 +9,18 @@ export interface PooledAnswers {
 }
 
 /**
- * A row for the answer pool: the answers sealed with a key derived from SECRET
- * (the row id bound in), and only the day. Nothing in it names the invitation,
- * so a database reader learns nothing but that someone answered that day.
+ * A row for the answer pool: the answers of one completion batch sealed together
+ * with a key derived from SECRET (the row id bound in), their count, and only the
+ * day. Nothing in it names an invitation, so a database reader learns nothing but
+ * that this many people answered that day.
  */
-export function poolRow(key: Buffer, pooled: PooledAnswers) {
+export function poolRow(key: Buffer, batch: PooledAnswers[]) {
   const id = crypto.randomUUID();
-  return { id, sealed: seal(key, JSON.stringify(pooled), id), waiting_since: today() };
+  return { id, sealed: seal(key, JSON.stringify(batch), id), waiting_since: today(), answer_count: batch.length };
+}
+
+/** The answers a pool row holds. Rows pooled before migration 0011 hold one answer, not a list. */
+export function openPoolRow(key: Buffer, row: { id: string; sealed: Buffer }): PooledAnswers[] {
+  const held = JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers | PooledAnswers[];
+  return Array.isArray(held) ? held : [held];
 }

@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import { open } from '../crypto/seal.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, today } from '../shared/dates.ts';
 import { addToRollup, type ReleasedResponse } from '../insights/rollup.ts';
-import type { PooledAnswers } from './pool.ts';
+import { openPoolRow, type PooledAnswers } from './pool.ts';
 
 export interface ReleasePolicy {
   /** Release once at least this many answers wait (ANONYMITY_K)… */
@@ -34,16 +33,17 @@ const INSERT_ROWS = 100;
  * Moves the waiting answers into `response`, in a random order, so that neither
  * row order nor any column follows the order of completion, and adds them to the
  * report rollup in the same transaction. A long queue (after a busy hour) goes
- * oldest first, RELEASE_LIMIT answers a transaction, each shuffled on its own: no
- * statement exceeds PostgreSQL's parameters and the event loop is never held long.
- * Rows another instance is releasing are skipped. Returns how many were released.
+ * oldest first, about RELEASE_LIMIT answers a transaction (whole pool rows), each
+ * shuffled on its own: no statement exceeds PostgreSQL's parameters and the event
+ * loop is never held long. Rows another instance is releasing are skipped.
+ * Returns how many answers were released.
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
   let total = 0;
   for (;;) {
-    const released = await releaseBatch(db, key, policy);
+    const { released, more } = await releaseBatch(db, key, policy);
     total += released;
-    if (released < RELEASE_LIMIT) break;
+    if (!more) break;
   }
   if (total > 0) {
     // Reclaims the deleted pool rows now rather than whenever autovacuum gets to them.
@@ -52,24 +52,29 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
   return total;
 }
 
-async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
+async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<{ released: number; more: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const waiting = await trx.selectFrom('answer_pool').selectAll().orderBy('waiting_since').limit(RELEASE_LIMIT).forUpdate().skipLocked().execute();
-    if (waiting.length === 0) return 0;
-    const oldest = waiting[0]!.waiting_since;
-    const due = policy.force || waiting.length >= policy.minBatch || addDays(oldest, policy.maxDays) <= today();
-    if (!due) return 0;
-
-    const responses: ReleasedResponse[] = [];
-    const shuffled = shuffle(waiting);
-    for (let start = 0; start < shuffled.length; start += INSERT_ROWS) {
-      const released = shuffled.slice(start, start + INSERT_ROWS).map((row) => responseOf(JSON.parse(open(key, row.sealed, row.id)) as PooledAnswers));
-      await insertResponses(trx, released);
-      responses.push(...released);
+    // Counts first, sealed values after: a row can hold up to a whole completion batch.
+    const waiting = await trx.selectFrom('answer_pool').select(['id', 'waiting_since', 'answer_count'])
+      .orderBy('waiting_since').limit(RELEASE_LIMIT).forUpdate().skipLocked().execute();
+    const chosen: typeof waiting = [];
+    let answers = 0;
+    for (const row of waiting) {
+      if (chosen.length > 0 && answers + row.answer_count > RELEASE_LIMIT) break;
+      chosen.push(row);
+      answers += row.answer_count;
     }
-    await addToRollup(trx, responses);
-    await trx.deleteFrom('answer_pool').where('id', 'in', waiting.map((row) => row.id)).execute();
-    return responses.length;
+    const oldest = chosen[0]?.waiting_since;
+    const due = oldest !== undefined && (policy.force || answers >= policy.minBatch || addDays(oldest, policy.maxDays) <= today());
+    if (!due) return { released: 0, more: false };
+
+    const ids = chosen.map((row) => row.id);
+    const sealed = await trx.selectFrom('answer_pool').select(['id', 'sealed']).where('id', 'in', ids).execute();
+    const shuffled = shuffle(sealed.flatMap((row) => openPoolRow(key, row).map(responseOf)));
+    for (let start = 0; start < shuffled.length; start += INSERT_ROWS) await insertResponses(trx, shuffled.slice(start, start + INSERT_ROWS));
+    await addToRollup(trx, shuffled);
+    await trx.deleteFrom('answer_pool').where('id', 'in', ids).execute();
+    return { released: shuffled.length, more: waiting.length > chosen.length || waiting.length === RELEASE_LIMIT };
   });
 }
 

@@ -82,6 +82,8 @@ export interface AnswerPoolTable {
   id: Generated<string>;
   sealed: Buffer;
   waiting_since: DateOnly;
+  /** How many answers the sealed value holds (one completion batch). */
+  answer_count: number;
 }
 
 export interface ResponseTable {

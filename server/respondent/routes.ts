@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { signId, verifySignedId } from '../alumni/signed-id.ts';
 import { coalesce } from '../db/coalesce.ts';
-import { type Completion, completeAndPool, completeSurvey, versionFor } from './complete-survey.ts';
+import { type Completion, completeAndPool } from './complete-and-pool.ts';
+import { completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 import { findInvitationsByTokens, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
 
@@ -37,7 +38,7 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   app.decorateRequest('invitation', null);
   // Under load, the links looked up and the surveys completed in one turn of the event loop share one query each.
   const lookUp = coalesce((tokens: string[]) => findInvitationsByTokens(app.db, tokens));
-  const pool = coalesce((completions: Completion[]) => completeAndPool(app.db, completions));
+  const pool = coalesce((completions: Completion[]) => completeAndPool(app.db, app.keys.answerPool, completions));
 
   // Looks the link up once; the leaver's own language unless they switched, set before any error page.
   app.addHook('preHandler', async (request) => {
