@@ -16,7 +16,7 @@ import { TENURE_BANDS } from '../server/answers/cohort.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { demoAnswers, pick, seededRandom } from '../server/demo/answers.ts';
-import { addCounts, countsOf } from '../server/insights/rollup.ts';
+import { countsOf } from '../server/insights/rollup.ts';
 import { memoisedYears } from '../server/insights/plugin.ts';
 import { summarize } from '../server/insights/summary.ts';
 
@@ -75,7 +75,7 @@ try {
       const key = `${quarter}|${department}|${band}|${exit}|${regrettable}`;
       const cell = rollup.get(key) ?? { responses: 0, counts: {} };
       cell.responses++;
-      addCounts(cell.counts, countsOf(answers));
+      countsOf(answers, cell.counts);
       rollup.set(key, cell);
       yield `${version!.id}\t${department}\t${band}\t${exit}\t${regrettable}\t${quarter}\t${JSON.stringify(answers).replaceAll('\\', '\\\\')}\n`;
     }

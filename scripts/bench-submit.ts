@@ -131,13 +131,18 @@ try {
     console.log(line('honne POST /s/:token/complete', real));
     console.log(line('bare INSERT', bare));
   }
-  const [stored] = await sql`SELECT (SELECT coalesce(sum(answer_count), 0) FROM answer_pool) AS waiting, (SELECT count(*) FROM response) AS released`;
+  const [stored] = await sql`
+    SELECT (SELECT count(*) FROM invitation WHERE completed_on IS NOT NULL) AS completed,
+      (SELECT coalesce(sum(answer_count), 0) FROM answer_pool) AS waiting, (SELECT count(*) FROM response) AS released`;
   await sql.end();
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(`median of ${ROUNDS} rounds: ratio ${median(rounds.map((r) => r.ratio)).toFixed(2)} (target >= 0.6), honne p99 ${median(rounds.map((r) => r.p99))} ms (target < 50 ms; worst round ${Math.max(...rounds.map((r) => r.p99))} ms)`);
   if (next > TOKENS || failed > 0) console.log(`WARNING: ${failed} completions failed (${next} requests for ${TOKENS} links; raise BENCH_TOKENS): the figures above do not count`);
-  console.log(`surveys completed and stored: ${Number(stored!.waiting) + Number(stored!.released)} of ${next} links used (${stored!.released} released by the worker, ${stored!.waiting} still waiting)`);
+  const [completed, waiting, released] = [Number(stored!.completed), Number(stored!.waiting), Number(stored!.released)];
+  // Links marked used and answers kept must match: a completion acknowledged without its answers would be a lost survey.
+  console.log(`links completed: ${completed} (of ${next} requests set up); answers stored: ${waiting + released} (${released} released by the worker, ${waiting} still waiting)`);
+  if (completed !== waiting + released) console.log('WARNING: completed links and stored answers differ');
 } finally {
   await scratch.drop();
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
@@ -70,7 +71,14 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
 
     const ids = chosen.map((row) => row.id);
     const sealed = await trx.selectFrom('answer_pool').select(['id', 'sealed']).where('id', 'in', ids).execute();
-    const shuffled = shuffle(sealed.flatMap((row) => openPoolRow(key, row).map(responseOf)));
+    const opened: ReturnType<typeof responseOf>[] = [];
+    for (const row of sealed) {
+      const before = opened.length;
+      for (const pooled of openPoolRow(key, row)) opened.push(responseOf(pooled));
+      // Opening 2,000 answers holds the event loop for tens of milliseconds: let requests in between.
+      if (Math.floor(opened.length / INSERT_ROWS) > Math.floor(before / INSERT_ROWS)) await nextTurn();
+    }
+    const shuffled = shuffle(opened);
     for (let start = 0; start < shuffled.length; start += INSERT_ROWS) await insertResponses(trx, shuffled.slice(start, start + INSERT_ROWS));
     await addToRollup(trx, shuffled);
     await trx.deleteFrom('answer_pool').where('id', 'in', ids).execute();

@@ -1,20 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
-/** What one response adds to its cohort's counts (see the migration for the keys). */
-export function countsOf(answers: Record<string, unknown>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const add = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+/** Adds what one response counts in its cohort (see the migration for the keys) to `into`, and returns it. */
+export function countsOf(answers: Record<string, unknown>, into: Record<string, number> = {}): Record<string, number> {
+  const add = (key: string) => (into[key] = (into[key] ?? 0) + 1);
   if (typeof answers.primary_reason === 'string') add(`primary:${answers.primary_reason}`);
   if (Array.isArray(answers.reasons)) for (const code of new Set(answers.reasons)) if (typeof code === 'string') add(`reason:${code}`);
   for (const score of ['enps', 'would_return', 'manager_support']) {
     if (typeof answers[score] === 'number') add(`${score}:${answers[score]}`);
   }
-  return counts;
-}
-
-export function addCounts(into: Record<string, number>, more: Record<string, number>): Record<string, number> {
-  for (const [key, n] of Object.entries(more)) into[key] = (into[key] ?? 0) + n;
   return into;
 }
 
@@ -34,12 +28,15 @@ export interface ReleasedResponse {
 export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResponse[]): Promise<void> {
   const cells = new Map<string, { key: Omit<ReleasedResponse, 'answers'>; responses: number; counts: Record<string, number> }>();
   for (const r of responses) {
-    const { answers, ...key } = r;
-    const id = [key.quarter, key.department_id, key.tenure_band, key.exit_type, key.regrettable].join('|');
-    const cell = cells.get(id) ?? { key, responses: 0, counts: {} };
+    const id = `${r.quarter}|${r.department_id}|${r.tenure_band}|${r.exit_type}|${r.regrettable}`;
+    let cell = cells.get(id);
+    if (!cell) {
+      const key = { quarter: r.quarter, department_id: r.department_id, tenure_band: r.tenure_band, exit_type: r.exit_type, regrettable: r.regrettable };
+      cell = { key, responses: 0, counts: {} };
+      cells.set(id, cell);
+    }
     cell.responses++;
-    addCounts(cell.counts, countsOf(answers));
-    cells.set(id, cell);
+    countsOf(r.answers, cell.counts);
   }
   for (const id of [...cells.keys()].sort()) {
     const { key, responses: n, counts } = cells.get(id)!;
