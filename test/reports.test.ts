@@ -15,6 +15,9 @@ const SHOTS = new URL('./e2e/screenshots/', import.meta.url).pathname;
 const pdftotext = existsSync('/usr/bin/pdftotext') ? false : 'no pdftotext (apt-get install poppler-utils)';
 const text = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
 const lastQuarter = () => previousQuarter(quarterOf(today()));
+// Seeds demo companies and renders their PDFs four times: about a minute alone on a 2-core VM,
+// and past tap's 120 s when the VM is slow and another file runs beside it (seen in CI, embedded).
+t.setTimeout(300_000);
 
 t.test('quarterly PDF: Japanese and English, suppression honoured, managers limited to their departments, downloads audited', { skip: pdftotext }, async (t) => {
   const { app } = await buildTestApp(t);
