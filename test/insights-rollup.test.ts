@@ -83,6 +83,22 @@ t.test('a long queue is released whole, a few thousand at a time, and counted ex
   for (const row of rollup) t.same(row.counts, expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!.counts);
 });
 
+t.test('a release stops between transactions once the app is closing, and the rest waits for the next pass', async (t) => {
+  const { app } = await buildTestApp(t);
+  const { id: department } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const version = app.surveys.current('exit-interview').id;
+  const answer = { surveyVersionId: version, answers: validAnswers(), cohort: { departmentId: department, tenureBand: '1to3' as const, exitType: 'voluntary' as const, regrettable: 'no' as const, quarter: '2026-Q2' } };
+  const rows = Array.from({ length: 30 }, () => poolRow(app.keys.answerPool, Array.from({ length: 100 }, () => answer)));
+  await app.db.insertInto('answer_pool').values(rows).execute();
+  const closing = new AbortController();
+  closing.abort();
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7, signal: closing.signal }), 2000, 'one transaction, then it stops');
+  t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 10, 'the rest still waits, sealed');
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7 }), 1000, 'the next pass releases it');
+  const [rollup] = await app.db.selectFrom('response_rollup').select('responses').execute();
+  t.equal(rollup!.responses, 3000, 'counted once each');
+});
+
 t.test('the migration builds the rollup from responses released before it', async (t) => {
   const database = await testDatabase(t, { empty: true });
   const migrator = new Migrator({ db: database.db, provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }) });

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
@@ -14,6 +14,8 @@ export interface ReleasePolicy {
   maxDays: number;
   /** Release whatever waits now (operators, tests). */
   force?: boolean;
+  /** Stops between transactions once aborted (the app is closing); what is left waits for the next pass. */
+  signal?: AbortSignal;
 }
 
 /** Fisher–Yates with a cryptographic source: the order must not be guessable. */
@@ -36,15 +38,21 @@ const INSERT_ROWS = 100;
  * report rollup in the same transaction. A long queue (after a busy hour) goes
  * oldest first, about RELEASE_LIMIT answers a transaction (whole pool rows), each
  * shuffled on its own: no statement exceeds PostgreSQL's parameters and the event
- * loop is never held long. Rows another instance is releasing are skipped.
- * Returns how many answers were released.
+ * loop is never held long. Between transactions it pauses as long as the last
+ * one took, so that a long queue takes at most about half of what the server and
+ * the database could give it, and completions keep their pace. Rows another
+ * instance is releasing are skipped. Returns how many answers were released.
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
   let total = 0;
+  const { signal } = policy;
   for (;;) {
+    const started = performance.now();
     const { released, more } = await releaseBatch(db, key, policy);
     total += released;
-    if (!more) break;
+    if (!more || signal?.aborted) break;
+    const stopped = await sleep(performance.now() - started, undefined, { signal }).then(() => false, () => true);
+    if (stopped) break;
   }
   if (total > 0) {
     // Reclaims the deleted pool rows now rather than whenever autovacuum gets to them.

@@ -36,6 +36,8 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     let dueAt = Number.POSITIVE_INFINITY;
     let running: Promise<void> | undefined;
     let stopped = false;
+    // Long tasks stop between steps when the app closes, rather than hold shutdown.
+    const closing = new AbortController();
 
     async function runOnce() {
       // Invitations and reminders first, so the mail task sends what they queued in the same pass.
@@ -47,7 +49,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['reminders', async () => sendDueReminders(app.db, await ctx())],
         ['expiry', () => closeExpiredInvitations(app.db)],
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
-        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays })],
+        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, signal: closing.signal })],
         ['drafts', () => purgeExpiredDrafts(app.db)],
         ['auth', () => purgeStaleAuthRows(app.db)],
         ['alumni', () => purgeStaleAlumniRows(app.db)],
@@ -89,6 +91,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     app.addHook('onReady', async () => schedule(0));
     app.addHook('onClose', async () => {
       stopped = true;
+      closing.abort();
       clearTimeout(timer);
       await running;
     });
