@@ -45,13 +45,13 @@ const INSERT_ROWS = 100;
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
   let total = 0;
-  const { signal } = policy;
   for (;;) {
     const started = performance.now();
     const { released, more } = await releaseBatch(db, key, policy);
     total += released;
-    if (!more || signal?.aborted) break;
-    const stopped = await sleep(performance.now() - started, undefined, { signal }).then(() => false, () => true);
+    if (!more) break;
+    // The pause ends at once, rejected, if the signal is or becomes aborted.
+    const stopped = await sleep(performance.now() - started, undefined, { signal: policy.signal }).then(() => false, () => true);
     if (stopped) break;
   }
   if (total > 0) {

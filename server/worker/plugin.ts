@@ -35,8 +35,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     let timer: NodeJS.Timeout | undefined;
     let dueAt = Number.POSITIVE_INFINITY;
     let running: Promise<void> | undefined;
-    let stopped = false;
-    // Long tasks stop between steps when the app closes, rather than hold shutdown.
+    // Aborted when the app closes: no new pass is scheduled, and long tasks stop between steps rather than hold shutdown.
     const closing = new AbortController();
 
     async function runOnce() {
@@ -69,7 +68,7 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     }
 
     function schedule(delay: number) {
-      if (!enabled || stopped) return;
+      if (!enabled || closing.signal.aborted) return;
       clearTimeout(timer);
       dueAt = Date.now() + delay;
       timer = setTimeout(() => {
@@ -90,7 +89,6 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
     });
     app.addHook('onReady', async () => schedule(0));
     app.addHook('onClose', async () => {
-      stopped = true;
       closing.abort();
       clearTimeout(timer);
       await running;
