@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../server/db/schema.ts';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
@@ -30,6 +31,17 @@ async function naiveRollup(db: Kysely<Database>) {
   return cells;
 }
 
+/** A department, and pooled answers from it as a completion pools them (one cohort; eNPS and regrettable vary). */
+async function pooledAnswersMaker(app: FastifyInstance) {
+  const { id: departmentId } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const surveyVersionId = app.surveys.current('exit-interview').id;
+  return ({ enps = 6, regrettable = 'no' }: { enps?: number; regrettable?: 'yes' | 'no' | 'unassessed' } = {}) => ({
+    surveyVersionId,
+    answers: validAnswers({ enps }),
+    cohort: { departmentId, tenureBand: '1to3' as const, exitType: 'voluntary' as const, regrettable, quarter: '2026-Q2' },
+  });
+}
+
 t.test('released answers are added to the rollup in the release transaction, exactly', async (t) => {
   const { app } = await buildTestApp(t);
   for (let i = 0; i < 12; i++) {
@@ -52,12 +64,11 @@ t.test('released answers are added to the rollup in the release transaction, exa
 
 t.test('a long queue is released whole, a few thousand at a time, and counted exactly once', async (t) => {
   const { app } = await buildTestApp(t);
-  const { id: department } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
-  const version = app.surveys.current('exit-interview').id;
+  const pooled = await pooledAnswersMaker(app);
   // 10,000 answers: 7 columns each would be 70,000 parameters in one INSERT, more than PostgreSQL takes.
   const QUEUE = 10_000;
   const regrets = ['yes', 'no', 'unassessed'] as const;
-  const answer = (i: number) => ({ surveyVersionId: version, answers: validAnswers({ enps: i % 11 }), cohort: { departmentId: department, tenureBand: '1to3' as const, exitType: 'voluntary' as const, regrettable: regrets[i % 3]!, quarter: '2026-Q2' } });
+  const answer = (i: number) => pooled({ enps: i % 11, regrettable: regrets[i % 3]! });
   // Pool rows as busy and quiet hours leave them: batches of 200, 15, 3 and 1, and rows pooled before migration 0011 (one answer, not a list).
   const rows = [];
   for (let i = 0, size = 0; i < QUEUE; i += size) {
@@ -85,9 +96,7 @@ t.test('a long queue is released whole, a few thousand at a time, and counted ex
 
 t.test('a release stops between transactions once the app is closing, and the rest waits for the next pass', async (t) => {
   const { app } = await buildTestApp(t);
-  const { id: department } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
-  const version = app.surveys.current('exit-interview').id;
-  const answer = { surveyVersionId: version, answers: validAnswers(), cohort: { departmentId: department, tenureBand: '1to3' as const, exitType: 'voluntary' as const, regrettable: 'no' as const, quarter: '2026-Q2' } };
+  const answer = (await pooledAnswersMaker(app))();
   const rows = Array.from({ length: 30 }, () => poolRow(app.keys.answerPool, Array.from({ length: 100 }, () => answer)));
   await app.db.insertInto('answer_pool').values(rows).execute();
   const closing = new AbortController();
