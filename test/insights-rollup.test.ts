@@ -50,7 +50,6 @@ t.test('released answers are added to the rollup in the release transaction, exa
     t.equal((await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers } })).statusCode, 201);
     if (i === 5) await app.worker.runOnce();
   }
-  const { releaseAnswers } = await import('../server/answers/release.ts');
   await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
   const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
   const expected = await naiveRollup(app.db);
