@@ -21,7 +21,7 @@ import { jsonb } from '../server/db/jsonb.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { demoAnswers, pick, seededRandom } from '../server/demo/answers.ts';
 import { seedDemo } from '../server/demo/seed.ts';
-import { addToRollup } from '../server/insights/rollup.ts';
+import { addToRollup } from '../server/answers/rollup.ts';
 import { createLogger } from '../server/logging.ts';
 import { buildQuarterlyReport } from '../server/reports/build.ts';
 import { previousQuarter } from '../server/shared/dates.ts';

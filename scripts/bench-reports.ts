@@ -16,7 +16,7 @@ import { TENURE_BANDS } from '../server/answers/cohort.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { demoAnswers, pick, seededRandom } from '../server/demo/answers.ts';
-import { countsOf } from '../server/insights/rollup.ts';
+import { countsOf } from '../server/answers/rollup.ts';
 import { memoisedYears } from '../server/insights/plugin.ts';
 import { summarize } from '../server/insights/summary.ts';
 

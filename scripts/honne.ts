@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../server/config/config.ts';
 import { connect, embeddedDir } from '../server/db/connect.ts';
 import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { poolHealth } from '../server/answers/pool-health.ts';
 import { releaseAnswers } from '../server/answers/release.ts';
 import { AppError } from '../server/errors/app-error.ts';
 import type { StaffRole } from '../server/db/schema.ts';
@@ -108,8 +109,9 @@ const COMMANDS: Record<string, Command> = {
     return link ? `${user.id}\nSet the password (link valid 7 days, once): ${app.config.publicUrl}/staff/password/${link}` : user.id;
   },
   'answers release': async (app) => {
-    const count = await releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
-    return `Released ${count} answer(s).`;
+    const count = await releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
+    const { waiting, setAside } = await poolHealth(app.db);
+    return `Released ${count} answer(s); ${waiting} wait for a class of at least ${app.config.anonymityK} in their year; ${setAside} set aside.`;
   },
   'demo seed': async (app, values) => {
     const leavers = values.leavers === undefined ? 2000 : Number(values.leavers);

@@ -30,7 +30,7 @@ t.test('answers pooled one per row before migration 0011 count 1 each and are re
     database.db.insertInto('answer_pool').values({ sealed: Buffer.from('x'), waiting_since: '2026-11-01' } as never).execute(),
     'a new row must say how many answers it holds',
   );
-  t.equal(await releaseAnswers(database.db, key, { minBatch: 2, maxDays: 7 }), 2);
+  t.equal(await releaseAnswers(database.db, key, { k: 2, maxDays: 7 }), 2);
   const released = await database.db.selectFrom('response').select(['answers', 'regrettable']).execute();
   t.same(released.map((row) => row.answers.enps).sort(), [3, 9]);
   t.same(released.map((row) => row.regrettable), ['no', 'no']);

@@ -26,7 +26,7 @@ async function company(t: Test) {
   await answer('開発部', 6);
   await answer('法務課', 2);
   await invitedLeaver(app, { employeeId: 'NOANSWER', department: '営業部', lastDay: '2026-05-20', hireDate: '2021-04-01' });
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   const { token } = await createApiToken(app.db, 'bi');
   const get = (query: string) => app.inject({ url: `/api/v1/reports/summary?${query}`, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
   return { ...ctx, get, root, answer };
@@ -51,7 +51,7 @@ t.test('summary by department: small groups and the one that would give them awa
 t.test('a quarter too small rolls up to the year, with a note', async (t) => {
   const { app, get, answer } = await company(t);
   await answer('営業部', 2, '2026-10-15');
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   const res = await get('from=2026-Q4&to=2026-Q4&department=営業部');
   t.equal(res.statusCode, 200);
   t.match(res.json(), { rolledUp: { reason: 'period', from: '2026-Q1', to: '2026-Q4' }, from: '2026-Q1', to: '2026-Q4' });
@@ -120,7 +120,7 @@ t.test('a report is never stale: new answers and new leavers show at once (the r
   const before = (await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total;
   t.match(before, { responses: 9, invited: 10 });
   await answer('営業部', 3);
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 12, invited: 13 });
   await invitedLeaver(app, { employeeId: 'LATE', department: '営業部', lastDay: '2026-06-01', hireDate: '2021-04-01' });
   t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 12, invited: 14 });

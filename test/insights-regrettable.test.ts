@@ -21,7 +21,7 @@ async function company(t: Test) {
       leavers.push(leaver);
     }
   }
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   const { token } = await createApiToken(app.db, 'bi');
   const get = (query: string) => app.inject({ url: `/api/v1/reports/summary?${query}`, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
   return { ...ctx, get, leavers };

@@ -10,7 +10,7 @@ import { poolRow } from '../server/answers/pool.ts';
 import { seal } from '../server/crypto/seal.ts';
 import { today } from '../server/shared/dates.ts';
 import { releaseAnswers } from '../server/answers/release.ts';
-import { countsOf } from '../server/insights/rollup.ts';
+import { countsOf } from '../server/answers/rollup.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { testDatabase } from './helpers/database.ts';
 import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
@@ -50,7 +50,7 @@ t.test('released answers are added to the rollup in the release transaction, exa
     t.equal((await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers } })).statusCode, 201);
     if (i === 5) await app.worker.runOnce();
   }
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 7, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
   const expected = await naiveRollup(app.db);
   t.equal(rollup.length, expected.size);
@@ -80,7 +80,7 @@ t.test('a long queue is released whole, a few thousand at a time, and counted ex
     }
   }
   for (let i = 0; i < rows.length; i += 500) await app.db.insertInto('answer_pool').values(rows.slice(i, i + 500)).execute();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7 }), QUEUE);
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7 }), QUEUE);
   // Each release transaction leaves its own xmin on the rows it inserted; whole pool rows, up to 2,000 answers each.
   const { rows: perTransaction } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM response GROUP BY xmin::text`.execute(app.db);
   const sizes = perTransaction.map(({ n }) => n).sort((a, b) => b - a);
@@ -100,9 +100,9 @@ t.test('a release stops between transactions once the app is closing, and the re
   await app.db.insertInto('answer_pool').values(rows).execute();
   const closing = new AbortController();
   closing.abort();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7, signal: closing.signal }), 2000, 'one transaction, then it stops');
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7, signal: closing.signal }), 2000, 'one transaction, then it stops');
   t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 10, 'the rest still waits, sealed');
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 5, maxDays: 7 }), 1000, 'the next pass releases it');
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7 }), 1000, 'the next pass releases it');
   const [rollup] = await app.db.selectFrom('response_rollup').select('responses').execute();
   t.equal(rollup!.responses, 3000, 'counted once each');
 });

@@ -61,7 +61,7 @@ t.test('editing moves the expiry of an open invitation; deleting keeps anonymous
   // One leaver answered; another was never mailed. Deleting either keeps every answer.
   const answered = await invitedLeaver(app);
   await app.inject({ method: 'POST', url: `/s/${answered.token}/complete`, headers: json, payload: { answers: validAnswers() } });
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 1 });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 1 });
   t.equal((await post(`/staff/leavers/${answered.id}/delete`, {})).statusCode, 303);
   t.equal((await post(`/staff/leavers/${leaver.id}/delete`, {})).statusCode, 303);
   t.equal((await app.db.selectFrom('leaver').selectAll().execute()).length, 0);

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { releaseAnswers, shuffle } from '../server/answers/release.ts';
+import { releaseAnswers } from '../server/answers/release.ts';
+import { shuffle } from '../server/crypto/shuffle.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
 
@@ -14,7 +15,7 @@ t.test('the schema has nothing that ties a response to a leaver or an invitation
   const of = (table: string) => columns.rows.filter((c) => c.table_name === table);
 
   t.same(of('response').map((c) => c.column_name).sort(), ['answers', 'department_id', 'exit_type', 'id', 'quarter', 'regrettable', 'survey_version_id', 'tenure_band']);
-  t.same(of('answer_pool').map((c) => c.column_name).sort(), ['answer_count', 'id', 'sealed', 'waiting_since']);
+  t.same(of('answer_pool').map((c) => c.column_name).sort(), ['answer_count', 'id', 'sealed', 'set_aside', 'waiting_since']);
   for (const column of [...of('response'), ...of('answer_pool')]) {
     t.notMatch(column.data_type, /timestamp|time/, `${column.table_name}.${column.column_name} holds no time of day`);
     t.notMatch(column.column_default ?? '', /nextval|now|clock/, `${column.table_name}.${column.column_name} has no sequence or clock default`);
@@ -48,28 +49,33 @@ t.test('waiting answers and drafts are sealed: a database reader learns nothing 
   t.equal(row!.waiting_since.length, 10, 'only a day');
 });
 
-t.test('answers are released only in batches of k, or after RELEASE_MAX_DAYS', async (t) => {
+t.test('answers are released only in classes of k: at full detail at once, generalized after RELEASE_MAX_DAYS', async (t) => {
   const { app } = await buildTestApp(t, { ANONYMITY_K: '3', RELEASE_MAX_DAYS: '7' });
-  const policy = { minBatch: 3, maxDays: 7 };
-  const complete = async () => {
-    const { token } = await invitedLeaver(app);
+  const policy = { k: 3, maxDays: 7 };
+  const complete = async (overrides = {}) => {
+    const { token } = await invitedLeaver(app, overrides);
     await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers() } });
   };
+  const age = () => app.db.updateTable('answer_pool').set({ waiting_since: sql<string>`current_date - 7` }).execute();
   await complete();
   await complete();
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 0, 'two waiting, k = 3: nothing released');
   t.equal((await app.db.selectFrom('response').selectAll().execute()).length, 0);
   await complete();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 3, 'the third releases all three');
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 3, 'the third of the same cohort releases all three at once');
   t.equal((await app.db.selectFrom('answer_pool').selectAll().execute()).length, 0);
+  const [exact] = await app.db.selectFrom('response').selectAll().execute();
+  t.match(exact, { tenure_band: '10plus', exit_type: 'voluntary', regrettable: 'unassessed', quarter: '2099-Q1' }, 'a class of k costs its members no detail');
 
   await complete();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 0);
-  await app.db.updateTable('answer_pool').set({ waiting_since: sql<string>`current_date - 7` }).execute();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 1, 'released once the oldest has waited 7 days');
-
-  const [response] = await app.db.selectFrom('response').selectAll().execute();
-  t.match(response, { tenure_band: '10plus', exit_type: 'voluntary', regrettable: 'unassessed', quarter: '2099-Q1' }, 'coarse cohort only');
+  await age();
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 0, 'one answer alone waits, however long: no class of k fits it');
+  await complete({ department: '人事部', exitType: 'retirement' });
+  await complete({ department: '経理部', hireDate: '2098-06-01' });
+  t.equal(await releaseAnswers(app.db, app.keys.answerPool, policy), 3, 'with two more of its year, the overdue answer goes out with them');
+  const generalized = await app.db.selectFrom('response').selectAll().where('department_id', 'is', null).execute();
+  t.equal(generalized.length, 3, 'known only as the whole organisation');
+  t.match(generalized[0], { exit_type: null, tenure_band: null, quarter: '2099-Q1' }, 'generalized where they differ, exact where they agree');
 });
 
 t.test('an attacker with the whole database cannot line answers up with leavers', async (t) => {
@@ -88,7 +94,7 @@ t.test('an attacker with the whole database cannot line answers up with leavers'
       const res = await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers: validAnswers({ improvement: `owner:${leaver.invitationId}` }) } });
       t.equal(res.statusCode, 201);
     }
-    t.equal(await releaseAnswers(app.db, app.keys.answerPool, { minBatch: SIZE, maxDays: 7 }), SIZE);
+    t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: SIZE, maxDays: 7 }), SIZE);
 
     const ids = leavers.map((l) => l.invitationId);
     const invitations = await sql<{ id: string; leaver_id: string; ctid: string; xmin: string; completed_on: string }>`
@@ -141,7 +147,7 @@ t.test('no token, answer, address, name or mail body reaches the logs', async (t
   await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers({ improvement: 'ANSWER-SECRET' }) } });
   await app.inject({ url: `/s/${token}/../${token}` });
   await app.inject({ method: 'POST', url: '/api/v1/leavers', headers: { authorization: 'Bearer honne_wrong' }, payload: {} });
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: 1, maxDays: 1 });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 1 });
 
   t.ok(logs.length > 10, `captured ${logs.length} log lines`);
   t.ok(logs.some((line) => line.includes('/s/[token]')), 'survey requests are logged with the token redacted');

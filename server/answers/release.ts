@@ -1,47 +1,34 @@
-import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
+import { shuffle } from '../crypto/shuffle.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
-import { addDays, today } from '../shared/dates.ts';
-import { addToRollup, type ReleasedResponse } from '../insights/rollup.ts';
-import { openPoolRow, type PooledAnswers } from './pool.ts';
+import type { GeneralCohort } from './generalize.ts';
+import { departmentPaths } from './generalize.ts';
+import { type OpenedRow, type PlanPolicy, planRelease } from './plan.ts';
+import { openPoolRow, type PooledAnswers, poolRow } from './pool.ts';
+import { addToRollup, type ReleasedResponse } from './rollup.ts';
 
-export interface ReleasePolicy {
-  /** Release once at least this many answers wait (ANONYMITY_K)… */
-  minBatch: number;
-  /** …or once the oldest has waited this many days (RELEASE_MAX_DAYS). */
-  maxDays: number;
-  /** Release whatever waits now (operators, tests). */
-  force?: boolean;
+export interface ReleasePolicy extends PlanPolicy {
   /** Stops between transactions once aborted (the app is closing); what is left waits for the next pass. */
   signal?: AbortSignal;
 }
 
-/** Fisher–Yates with a cryptographic source: the order must not be guessable. */
-export function shuffle<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-/** Answers moved per transaction, and rows per INSERT (a short step, so requests in between are not held up). */
+/** Answers looked at per transaction, and rows per INSERT (a short step, so requests in between are not held up). */
 const RELEASE_LIMIT = 2000;
 const INSERT_ROWS = 100;
 
 /**
- * Moves the waiting answers into `response`, in a random order, so that neither
- * row order nor any column follows the order of completion, and adds them to the
- * report rollup in the same transaction. A long queue (after a busy hour) goes
- * oldest first, about RELEASE_LIMIT answers a transaction (whole pool rows), each
- * shuffled on its own: no statement exceeds PostgreSQL's parameters and the event
- * loop is never held long. Between transactions it pauses as long as the last
- * one took, so that a long queue takes at most about half of what the server and
- * the database could give it, and completions keep their pace. Rows another
- * instance is releasing are skipped. Returns how many answers were released.
+ * Moves waiting answers into `response` in classes of at least k (plan.ts), in a
+ * random order, so that neither row order nor any column follows the order of
+ * completion, and adds them to the report rollup in the same transaction. A long
+ * queue (after a busy hour) goes oldest first, about RELEASE_LIMIT answers a
+ * transaction (whole pool rows), each planned and shuffled on its own: no
+ * statement exceeds PostgreSQL's parameters and the event loop is never held
+ * long. Between transactions it pauses as long as the last one took, so that a
+ * long queue takes at most about half of what the server and the database could
+ * give it. Rows another instance is releasing are skipped. Returns how many
+ * answers were released.
  */
 export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<number> {
   let total = 0;
@@ -64,7 +51,7 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
 async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<{ released: number; more: boolean }> {
   return db.transaction().execute(async (trx) => {
     // Counts first, sealed values after: a row can hold up to a whole completion batch.
-    const waiting = await trx.selectFrom('answer_pool').select(['id', 'waiting_since', 'answer_count'])
+    const waiting = await trx.selectFrom('answer_pool').select(['id', 'waiting_since', 'answer_count']).where('set_aside', '=', false)
       .orderBy('waiting_since').limit(RELEASE_LIMIT).forUpdate().skipLocked().execute();
     const chosen: typeof waiting = [];
     let answers = 0;
@@ -73,25 +60,44 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
       chosen.push(row);
       answers += row.answer_count;
     }
-    const oldest = chosen[0]?.waiting_since;
-    const due = oldest !== undefined && (policy.force || answers >= policy.minBatch || addDays(oldest, policy.maxDays) <= today());
-    if (!due) return { released: 0, more: false };
+    // Fewer than k can form no class: nothing to open.
+    if (answers < policy.k) return { released: 0, more: false };
 
-    const ids = chosen.map((row) => row.id);
-    const sealed = await trx.selectFrom('answer_pool').select(['id', 'sealed']).where('id', 'in', ids).execute();
-    const opened: ReturnType<typeof responseOf>[] = [];
+    const since = new Map(chosen.map((row) => [row.id, row.waiting_since]));
+    const sealed = await trx.selectFrom('answer_pool').select(['id', 'sealed']).where('id', 'in', [...since.keys()]).execute();
+    const rows: OpenedRow[] = [];
+    let opened = 0;
     for (const row of sealed) {
-      const before = opened.length;
-      for (const pooled of openPoolRow(key, row)) opened.push(responseOf(pooled));
+      const held = openPoolRow(key, row);
+      rows.push({ id: row.id, waitingSince: since.get(row.id)!, answers: held });
       // Opening 2,000 answers holds the event loop for tens of milliseconds: let requests in between.
-      if (Math.floor(opened.length / INSERT_ROWS) > Math.floor(before / INSERT_ROWS)) await nextTurn();
+      if (Math.floor((opened + held.length) / INSERT_ROWS) > Math.floor(opened / INSERT_ROWS)) await nextTurn();
+      opened += held.length;
     }
-    const shuffled = shuffle(opened);
+    const departments = await trx.selectFrom('department').select(['id', 'parent_id']).execute();
+    const plan = planRelease(rows, departmentPaths(departments), policy);
+    if (plan.taken.length === 0) return { released: 0, more: false };
+
+    const shuffled = shuffle(plan.released.map(({ pooled, cohort }) => responseOf(pooled, cohort)));
     for (let start = 0; start < shuffled.length; start += INSERT_ROWS) await insertResponses(trx, shuffled.slice(start, start + INSERT_ROWS));
     await addToRollup(trx, shuffled);
-    await trx.deleteFrom('answer_pool').where('id', 'in', ids).execute();
-    return { released: shuffled.length, more: waiting.length > chosen.length || waiting.length === RELEASE_LIMIT };
+    await trx.deleteFrom('answer_pool').where('id', 'in', plan.taken).execute();
+    await repool(trx, key, plan.kept, plan.setAside);
+    return { released: shuffled.length, more: shuffled.length > 0 && waiting.length > chosen.length };
   });
+}
+
+/**
+ * Answers of taken rows that go on waiting are sealed again, shuffled, in new rows
+ * (one per day they began to wait, so their wait is not reset); answers that
+ * cannot be stored are set aside one a row.
+ */
+async function repool(trx: Kysely<Database>, key: Buffer, kept: Map<string, PooledAnswers[]>, setAside: PooledAnswers[]): Promise<void> {
+  const rows = [
+    ...[...kept].map(([day, answers]) => ({ ...poolRow(key, shuffle(answers)), waiting_since: day, set_aside: false })),
+    ...setAside.map((answer) => ({ ...poolRow(key, [answer]), set_aside: true })),
+  ];
+  if (rows.length > 0) await trx.insertInto('answer_pool').values(rows).execute();
 }
 
 /**
@@ -109,14 +115,14 @@ async function insertResponses(trx: Kysely<Database>, rows: (ReleasedResponse & 
     ORDER BY n`.execute(trx);
 }
 
-/** A released answer as its `response` row: the cohort's columns, the version answered, the answers. */
-function responseOf({ cohort, surveyVersionId, answers }: PooledAnswers): ReleasedResponse & { survey_version_id: string } {
+/** A released answer as its `response` row: the class's cohort, the version answered, the answers. */
+function responseOf({ surveyVersionId, answers }: PooledAnswers, cohort: GeneralCohort): ReleasedResponse & { survey_version_id: string } {
   return {
     department_id: cohort.departmentId,
     tenure_band: cohort.tenureBand,
     exit_type: cohort.exitType,
-    regrettable: cohort.regrettable ?? 'unassessed',
-    quarter: cohort.quarter,
+    regrettable: cohort.regrettable,
+    quarter: cohort.quarter === null ? String(cohort.year) : `${cohort.year}-${cohort.quarter}`,
     survey_version_id: surveyVersionId,
     answers,
   };

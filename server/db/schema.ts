@@ -84,15 +84,28 @@ export interface AnswerPoolTable {
   waiting_since: DateOnly;
   /** How many answers the sealed value holds (one completion batch). */
   answer_count: number;
+  /** Answers the release could not store (migration 0013): kept sealed, reported to admins, never blocking the rest. */
+  set_aside: Generated<boolean>;
 }
 
+export interface CohortGeneralizationDueTable {
+  /** A year with answers released at full detail before migration 0013, to be generalized. */
+  year: number;
+}
+
+/**
+ * A released answer's cohort, generalized until its class fits at least k completed
+ * leavers (migration 0013): a department means its whole subtree, NULL the whole
+ * organisation; NULL tenure band, exit type or regrettable means any; a quarter is
+ * 'YYYY-Qn' or 'YYYY' (some quarter of that year).
+ */
 export interface ResponseTable {
   id: Generated<string>;
   survey_version_id: string;
-  department_id: string;
-  tenure_band: TenureBand;
-  exit_type: ExitType;
-  regrettable: Regrettable;
+  department_id: string | null;
+  tenure_band: TenureBand | null;
+  exit_type: ExitType | null;
+  regrettable: Regrettable | null;
   quarter: string;
   answers: ColumnType<Record<string, unknown>, RawBuilder<string>, never>;
 }
@@ -202,12 +215,13 @@ export interface LeaverImportTable {
   created_at: CreatedAt;
 }
 
+/** Counts per generalized cohort, keyed as `response` (NULLs equal to each other in the key). */
 export interface ResponseRollupTable {
   quarter: string;
-  department_id: string;
-  tenure_band: TenureBand;
-  exit_type: ExitType;
-  regrettable: Regrettable;
+  department_id: string | null;
+  tenure_band: TenureBand | null;
+  exit_type: ExitType | null;
+  regrettable: Regrettable | null;
   responses: number;
   counts: ColumnType<Record<string, number>, RawBuilder<string>, RawBuilder<string>>;
 }
@@ -240,6 +254,7 @@ export interface Database {
   org_settings: OrgSettingsTable;
   leaver_import: LeaverImportTable;
   response_rollup: ResponseRollupTable;
+  cohort_generalization_due: CohortGeneralizationDueTable;
   invited_rollup: InvitedRollupTable;
   alumni: AlumniTable;
   alumni_consent: AlumniConsentTable;

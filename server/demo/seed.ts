@@ -88,6 +88,6 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
   const demoInvitations = app.db.selectFrom('invitation').innerJoin('leaver', 'leaver.id', 'invitation.leaver_id').select('invitation.id').where('leaver.employee_id', 'like', 'DEMO-%');
   await app.db.deleteFrom('mail_outbox').where('sent_at', 'is', null).where('invitation_id', 'in', demoInvitations).execute();
   await app.db.updateTable('invitation').set({ reminders_sent: MAX_REMINDERS }).where('id', 'in', demoInvitations).execute();
-  await releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
+  await releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
   return { leavers, responses };
 }

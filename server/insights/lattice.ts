@@ -17,13 +17,20 @@ export const EXITS = [ALL, ...EXIT_TYPES] as const;
 export const BANDS = [ALL, ...TENURE_BANDS] as const;
 export const REGRETS = [ALL, ...REGRETTABLE] as const;
 
+/**
+ * Responses of one cohort. Released answers may be generalized (db/schema.ts): a
+ * row known only at a coarser level counts towards the cells it fits and never
+ * towards a finer one, so 'Y', a NULL and a department's own id each add only to
+ * the whole-year, all-values and that department's own cells.
+ */
 export interface AtomicRow {
-  /** 'Q1'…'Q4' of the lattice's year. */
+  /** 'Q1'…'Q4' of the lattice's year, or 'Y' when known only by the year. */
   quarter: string;
-  department_id: string;
-  tenure_band: string;
-  exit_type: string;
-  regrettable: string;
+  /** NULL: known only as the whole organisation. */
+  department_id: string | null;
+  tenure_band: string | null;
+  exit_type: string | null;
+  regrettable: string | null;
 }
 
 /** Whether a report may show this band and regrettable value together (they are not crossed). */
@@ -88,12 +95,14 @@ export function buildLattice(rows: Array<AtomicRow & { responses: number }>, dep
   const cells = nodes.length * P * E * B * R;
   const at = (n: number, p: number, e: number, b: number, r: number) => (((n * P + p) * E + e) * B + b) * R + r;
   const values = new Int32Array(2 * cells);
-  // A department's own people: each row adds to 16 cells (its value and '*' in each of the four dimensions).
+  // A department's own people: each row adds to up to 16 cells (its value and '*' in each of the four
+  // dimensions); a coarse value adds to '*' alone.
+  const upTo = (index: Map<string, number>, value: string | null) => (value === null || !index.get(value) ? [0] : [index.get(value)!, 0]);
   for (const row of rows) {
-    const n = node.get(row.department_id)!;
-    for (const p of [PERIOD.get(row.quarter)!, 0]) {
-      for (const e of [EXIT.get(row.exit_type)!, 0]) {
-        for (const b of [BAND.get(row.tenure_band)!, 0]) for (const r of [REGRET.get(row.regrettable)!, 0]) values[cells + at(n, p, e, b, r)]! += row.responses;
+    const n = node.get(row.department_id ?? ALL)!;
+    for (const p of upTo(PERIOD, row.quarter)) {
+      for (const e of upTo(EXIT, row.exit_type)) {
+        for (const b of upTo(BAND, row.tenure_band)) for (const r of upTo(REGRET, row.regrettable)) values[cells + at(n, p, e, b, r)]! += row.responses;
       }
     }
   }

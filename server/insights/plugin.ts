@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
-import { type Scope, type Summary, type SummaryRequest, summarize } from './summary.ts';
-import { loadYearData, type YearSource } from './year-data.ts';
+import { ALL } from './lattice.ts';
+import { loadDepartments } from './load.ts';
+import { parsePeriod, type Scope, type Summary, type SummaryRequest, summarize } from './summary.ts';
+import { loadYearData, reasonsSeparable, type YearSource } from './year-data.ts';
 
 export interface Insights {
   summarize(request: SummaryRequest, scope: Scope): Promise<Summary>;
+  /** Whether a shown one-year summary's comments may be filtered by main reason (year-data.ts). */
+  reasonsSeparable(summary: Summary): Promise<boolean>;
 }
 
 declare module 'fastify' {
@@ -27,7 +31,9 @@ export function memoisedYears(): YearSource {
   const memo = new Map<string, ReturnType<YearSource>>();
   return async (db, year, departments, k) => {
     const { rows } = await sql<{ responses: string; invited: string }>`
-      SELECT (SELECT count(*) || ':' || coalesce(sum(responses), 0) FROM response_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS responses,
+      SELECT (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || coalesce(department_id::text, '*') || coalesce(tenure_band, '*')
+                || coalesce(exit_type, '*') || coalesce(regrettable, '*'), 0)::numeric * responses), 0)
+              FROM response_rollup WHERE quarter LIKE ${`${year}-Q_`} OR quarter = ${String(year)}) AS responses,
              -- Counts move between cells when HR edits a leaver: a sum of each cell's hash times its count sees that, without sorting.
              (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || department_id || tenure_band || exit_type || regrettable, 0)::numeric * invited), 0)
               FROM invited_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS invited`.execute(db);
@@ -48,6 +54,12 @@ export const insightsPlugin = fp(
     const years = memoisedYears();
     app.decorate('insights', {
       summarize: (request: SummaryRequest, scope: Scope) => summarize(app.db, request, app.config.anonymityK, scope, years),
+      reasonsSeparable: async (summary: Summary) => {
+        const k = app.config.anonymityK;
+        const data = await years(app.db, Number(summary.from.slice(0, 4)), await loadDepartments(app.db), k);
+        const at = { period: parsePeriod(summary.from, summary.to).period, department: summary.department?.id ?? ALL, exit: summary.exitType ?? ALL, band: ALL, regret: summary.regrettable ?? ALL };
+        return reasonsSeparable(data, at, k);
+      },
     });
   },
   { name: 'honne-insights', dependencies: ['honne-db', 'honne-config'] },

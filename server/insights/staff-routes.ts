@@ -100,20 +100,24 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     const summary = await app.insights.summarize(base, scope);
     const total = summary.total;
     const reasonCount = query.reason && total && !total.suppressed ? (total.primaryReasons.find((r) => r.code === query.reason)?.count ?? 0) : undefined;
-    // Shown only when the group itself is shown and, filtered by a reason, that reason's group has at least k.
-    const visible = !summary.rolledUp && total !== null && !total.suppressed && (reasonCount === undefined || reasonCount >= k);
+    // Shown only when the group itself is shown and, filtered by a reason, that reason's group has at least k
+    // and no view could be subtracted from another to single anyone out (year-data.ts, reasonsSeparable).
+    const shown = !summary.rolledUp && total !== null && !total.suppressed && (reasonCount === undefined || reasonCount >= k);
+    const reasonRefused = shown && reasonCount !== undefined && !(await app.insights.reasonsSeparable(summary));
+    const visible = shown && !reasonRefused;
     const departments = await loadDepartments(app.db);
     const comments = visible
       ? await groupComments(app.db, {
           year,
           period: parsePeriod(base.from, base.to).period,
           departmentIds: subtree(childrenOf(departments), summary.department?.id ?? ALL).filter((id) => id !== ALL),
+          wholeOrganisation: summary.department === null,
           ...(query.exitType ? { exitType: query.exitType } : {}),
           ...(query.regrettable ? { regrettable: query.regrettable } : {}),
           ...(query.reason ? { primaryReason: query.reason } : {}),
         })
       : [];
     await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'comments', from: base.from, to: base.to } });
-    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, comments, reasonLabels: reasonLabels(app.surveys, request.locale), filters: { ...request.query, reason: query.reason ?? '' }, summary });
+    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, reasonRefused, comments, reasonLabels: reasonLabels(app.surveys, request.locale), filters: { ...request.query, reason: query.reason ?? '' }, summary });
   });
 };

@@ -27,7 +27,8 @@ export interface YearData {
 function indexByDepartment(rows: Row[], invited: Invited): YearData['byDepartment'] {
   const index: YearData['byDepartment'] = new Map();
   const entry = (id: string) => index.get(id) ?? (index.set(id, { rows: [], invited: [] }), index.get(id)!);
-  for (const row of rows) entry(row.department_id).rows.push(row);
+  // Answers known only as the whole organisation sit with it.
+  for (const row of rows) entry(row.department_id ?? ALL).rows.push(row);
   for (const row of invited) entry(row.department_id).invited.push(row);
   return index;
 }
@@ -62,25 +63,65 @@ export function cell(data: YearData, period: string, department: string, exit: s
   return value;
 }
 
-function cellValue(data: YearData, key: string, at: { period: string; department: string; exit: string; band: string; regret: string }): Cell {
-  if (!data.shown.has(key)) return { suppressed: true };
+interface At {
+  period: string;
+  department: string;
+  exit: string;
+  band: string;
+  regret: string;
+}
+
+/** Visits the rollup rows (and invited counts) a cell counts: never one known only at a coarser level. */
+function forEachRowIn(data: YearData, at: At, visit: { row?: (row: Row) => void; invited?: (row: Invited[number]) => void }): void {
   const { period, department, exit, band, regret } = at;
-  const quarters = new Set(period === 'Y' ? QUARTERS : [period]);
-  const matches = (row: { quarter: string; exit_type: string; tenure_band: string; regrettable: string }) =>
+  // The whole year includes answers known only by the year ('Y'); a quarter does not.
+  const quarters = new Set<string>(period === 'Y' ? [...QUARTERS, 'Y'] : [period]);
+  const matches = (row: { quarter: string; exit_type: string | null; tenure_band: string | null; regrettable: string | null }) =>
     quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band) && (regret === ALL || row.regrettable === regret);
-  const sums = new Int32Array(data.countKeys.length);
-  let responses = 0;
-  let invited = 0;
   for (const id of subtree(data.children, department)) {
     const own = data.byDepartment.get(id);
     if (!own) continue;
-    for (const row of own.rows) {
-      if (!matches(row)) continue;
+    if (visit.row) for (const row of own.rows) if (matches(row)) visit.row(row);
+    if (visit.invited) for (const row of own.invited) if (matches(row)) visit.invited(row);
+  }
+}
+
+/**
+ * Whether comments of a shown cell may be filtered by main reason. The texts of
+ * two filtered views can be intersected and subtracted as sets, so every stored
+ * class in the cell must split by main reason (and "none given") into parts of 0
+ * or at least k: then any combination of views is a union of such parts.
+ */
+export function reasonsSeparable(data: YearData, at: At, k: number): boolean {
+  const primary = data.countKeys.map((key, i) => (key.startsWith('primary:') ? i : -1)).filter((i) => i >= 0);
+  let separable = true;
+  forEachRowIn(data, at, {
+    row: (row) => {
+      let named = 0;
+      for (const i of primary) {
+        const n = row.counts[i]!;
+        named += n;
+        if (n > 0 && n < k) separable = false;
+      }
+      const none = row.responses - named;
+      if (none > 0 && none < k) separable = false;
+    },
+  });
+  return separable;
+}
+
+function cellValue(data: YearData, key: string, at: At): Cell {
+  if (!data.shown.has(key)) return { suppressed: true };
+  const sums = new Int32Array(data.countKeys.length);
+  let responses = 0;
+  let invited = 0;
+  forEachRowIn(data, at, {
+    row: (row) => {
       responses += row.responses;
       for (let i = 0; i < sums.length; i++) sums[i]! += row.counts[i]!;
-    }
-    for (const row of own.invited) if (matches(row)) invited += row.invited;
-  }
+    },
+    invited: (row) => (invited += row.invited),
+  });
   const counts: Record<string, number> = {};
   sums.forEach((n, i) => n > 0 && (counts[data.countKeys[i]!] = n));
   return { suppressed: false, ...measuresOf(responses, invited, counts) };

@@ -52,7 +52,7 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
   const departments = await loadDepartments(app.db);
   let comments: string[] | null = null;
   if (!current.total.suppressed) {
-    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id) })).slice(0, MAX_COMMENTS);
+    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id), wholeOrganisation: false })).slice(0, MAX_COMMENTS);
   }
   const labels = reasonLabels(app.surveys, locale);
   const actions = (await listActions(app.db, { departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({

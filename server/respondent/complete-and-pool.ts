@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type PooledAnswers, poolRow } from '../answers/pool.ts';
-import { shuffle } from '../answers/release.ts';
+import { shuffle } from '../crypto/shuffle.ts';
 import { jsonb } from '../db/jsonb.ts';
 import type { Database } from '../db/schema.ts';
 

@@ -1,3 +1,4 @@
+import { poolHealth } from '../answers/pool-health.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -77,6 +78,6 @@ export const staffRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   app.get('/staff', { preHandler: app.requireStaff() }, async (request, reply) =>
-    reply.view('staff/home', { title: request.t('staff.title') }),
+    reply.view('staff/home', { title: request.t('staff.title'), pool: request.staff!.role === 'admin' ? await poolHealth(app.db) : null }),
   );
 };

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { purgeStaleAlumniRows } from '../alumni/sessions.ts';
+import { generalizeLegacyYears } from '../answers/legacy.ts';
 import { releaseAnswers } from '../answers/release.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { closeExpiredInvitations, issueScheduledInvitations, sendDueReminders } from '../invitations/lifecycle.ts';
@@ -48,7 +49,8 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['reminders', async () => sendDueReminders(app.db, await ctx())],
         ['expiry', () => closeExpiredInvitations(app.db)],
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
-        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { minBatch: app.config.anonymityK, maxDays: app.config.releaseMaxDays, signal: closing.signal })],
+        ['legacy-answers', () => generalizeLegacyYears(app.db, app.keys.answerPool, app.config.anonymityK)],
+        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, signal: closing.signal })],
         ['drafts', () => purgeExpiredDrafts(app.db)],
         ['auth', () => purgeStaleAuthRows(app.db)],
         ['alumni', () => purgeStaleAlumniRows(app.db)],

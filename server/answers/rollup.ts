@@ -12,29 +12,27 @@ export function countsOf(answers: Record<string, unknown>, into: Record<string, 
   return into;
 }
 
+/** A released response's cohort columns (generalized: NULL is "any", see db/schema.ts) and its answers. */
 export interface ReleasedResponse {
   quarter: string;
-  department_id: string;
-  tenure_band: string;
-  exit_type: string;
-  regrettable: string;
+  department_id: string | null;
+  tenure_band: string | null;
+  exit_type: string | null;
+  regrettable: string | null;
   answers: Record<string, unknown>;
 }
 
 /**
  * Adds released responses to the rollup, in the release's transaction: one upsert
  * per cell, in key order, so concurrent releases on other instances cannot deadlock.
+ * A cell is a released class (or several alike), never finer than the responses.
  */
 export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResponse[]): Promise<void> {
   const cells = new Map<string, { key: Omit<ReleasedResponse, 'answers'>; responses: number; counts: Record<string, number> }>();
   for (const r of responses) {
-    const id = `${r.quarter}|${r.department_id}|${r.tenure_band}|${r.exit_type}|${r.regrettable}`;
-    let cell = cells.get(id);
-    if (!cell) {
-      const key = { quarter: r.quarter, department_id: r.department_id, tenure_band: r.tenure_band, exit_type: r.exit_type, regrettable: r.regrettable };
-      cell = { key, responses: 0, counts: {} };
-      cells.set(id, cell);
-    }
+    const key = { quarter: r.quarter, department_id: r.department_id, tenure_band: r.tenure_band, exit_type: r.exit_type, regrettable: r.regrettable };
+    const id = Object.values(key).map((v) => v ?? '*').join('|');
+    const cell = cells.get(id) ?? (cells.set(id, { key, responses: 0, counts: {} }), cells.get(id)!);
     cell.responses++;
     countsOf(r.answers, cell.counts);
   }
@@ -42,7 +40,7 @@ export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResp
     const { key, responses: n, counts } = cells.get(id)!;
     await sql`
       INSERT INTO response_rollup (quarter, department_id, tenure_band, exit_type, regrettable, responses, counts)
-      VALUES (${key.quarter}, ${key.department_id}, ${key.tenure_band}, ${key.exit_type}, ${key.regrettable}, ${n}, cast(${JSON.stringify(counts)}::text AS jsonb))
+      VALUES (${key.quarter}, ${key.department_id}::uuid, ${key.tenure_band}::text, ${key.exit_type}::text, ${key.regrettable}::text, ${n}, cast(${JSON.stringify(counts)}::text AS jsonb))
       ON CONFLICT (quarter, department_id, tenure_band, exit_type, regrettable) DO UPDATE SET
         responses = response_rollup.responses + EXCLUDED.responses,
         counts = (SELECT jsonb_object_agg(k, coalesce((response_rollup.counts ->> k)::int, 0) + coalesce((EXCLUDED.counts ->> k)::int, 0))
