@@ -132,11 +132,29 @@ function splitOn<T>(attribute: Attribute, cohort: GeneralCohort, members: Member
     if (group.length >= k) parts.push({ value, members: group });
     else rest.push(...group);
   }
-  // A rest of 1…k-1 would be a class too small: it takes the smallest parts until it is not.
-  parts.sort((a, b) => a.members.length - b.members.length);
-  while (rest.length > 0 && rest.length < k && parts.length > 0) rest.push(...parts.shift()!.members);
+  // A rest of 1…k-1 would be a class too small: it borrows members that parts can spare (the
+  // rarest cohorts of each, which would lose detail further down anyway), then takes whole parts.
+  if (rest.length > 0 && rest.length < k) {
+    for (const part of parts.sort((a, b) => b.members.length - a.members.length)) {
+      const spare = Math.min(part.members.length - k, k - rest.length);
+      if (spare <= 0) continue;
+      const sorted = byRarity(part.members);
+      rest.push(...sorted.slice(sorted.length - spare));
+      part.members = sorted.slice(0, sorted.length - spare);
+    }
+    parts.sort((a, b) => a.members.length - b.members.length);
+    while (rest.length < k && parts.length > 0) rest.push(...parts.shift()!.members);
+  }
   if (parts.length === 0 || (rest.length > 0 && rest.length < k)) return undefined;
   return { parts, rest };
+}
+
+/** Members ordered from the most common full cohort to the rarest. */
+function byRarity<T>(members: Member<T>[]): Member<T>[] {
+  const keyOf = (m: Member<T>) => `${m.cohort.quarter}|${m.cohort.departmentId}|${m.cohort.exitType}|${m.cohort.tenureBand}|${m.cohort.regrettable}`;
+  const counts = new Map<string, number>();
+  for (const m of members) counts.set(keyOf(m), (counts.get(keyOf(m)) ?? 0) + 1);
+  return [...members].sort((a, b) => counts.get(keyOf(b))! - counts.get(keyOf(a))!);
 }
 
 /** The member's value one level below the class on this attribute; undefined if it has none (a department's own people). */

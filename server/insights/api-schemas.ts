@@ -44,4 +44,5 @@ export const SummaryJson = Type.Object({
   total: Nullable(Cell),
   groups: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), value: Cell })),
   rolledUp: Nullable(Type.Object({ reason: Type.Enum(['period', 'department']), from: Quarter, to: Quarter, department: Nullable(Type.String()) })),
+  lessDetailed: Type.Boolean({ description: 'Some answers that may belong here are known only at a coarser level (generalized to keep every stored group at least k); they count in the wider totals they fit' }),
 });

@@ -90,7 +90,7 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       return reply.header('content-disposition', `attachment; filename="${name}.json"`).type('application/json').send(summary);
     }
     const codes = Object.keys(reasonLabels(app.surveys, request.locale));
-    const csv = summaryCsv(summary, codes, { group: request.t('insights.group'), suppressed: 'suppressed' });
+    const csv = summaryCsv(summary, codes, { group: request.t('insights.group'), suppressed: 'suppressed', lessDetailed: request.t('insights.less_detailed', { k: app.config.anonymityK }) });
     return reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8').send(csv);
   });
 

@@ -6,7 +6,7 @@ import { ALL, QUARTERS } from './lattice.ts';
 import { loadDepartments } from './load.ts';
 import { departmentsInScope } from './scope.ts';
 import type { Measures } from './measures.ts';
-import { cell, loadYearData, type YearSource } from './year-data.ts';
+import { cell, leavesOutCoarser, loadYearData, type YearData, type YearSource } from './year-data.ts';
 
 export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType', 'regrettable'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -43,6 +43,11 @@ export interface Summary {
   groups: Group[];
   /** Set when the asked-for total was too small and a larger one is shown instead. */
   rolledUp: { reason: 'period' | 'department'; from: string; to: string; department: string | null } | null;
+  /**
+   * Some answers that may belong to the total or a group are known only at a coarser
+   * level (kept k-anonymous when released): they count in the wider totals they fit.
+   */
+  lessDetailed: boolean;
 }
 
 const badRequest = (messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department' | 'reports.error.regrettable_tenure', params = {}) =>
@@ -97,20 +102,22 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
   const data = await Promise.all(years.map((year) => source(db, year, departments, k)));
   const single = data.length === 1 ? data[0]! : undefined;
 
-  const groupsFor = (p: string, dept: string): Group[] =>
+  type Place = { data: YearData; at: [string, string, string, string, string] };
+  const place = (d: YearData, ...at: Place['at']): Group & Place => ({ key: '', label: '', value: cell(d, ...at), data: d, at });
+  const groupsFor = (p: string, dept: string): Array<Group & Place> =>
     data.flatMap((d) => {
       const at = single ? p : 'Y';
       switch (request.groupBy) {
         case 'quarter':
-          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ key: `${d.year}-${q}`, label: `${d.year}-${q}`, value: cell(d, q, dept, exit, ALL, regret) }));
+          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ ...place(d, q, dept, exit, ALL, regret), key: `${d.year}-${q}`, label: `${d.year}-${q}` }));
         case 'department':
-          return (d.children.get(dept) ?? []).map((child) => ({ key: child, label: names.get(child)!, value: cell(d, at, child, exit, ALL, regret) }));
+          return (d.children.get(dept) ?? []).map((child) => ({ ...place(d, at, child, exit, ALL, regret), key: child, label: names.get(child)! }));
         case 'tenure':
-          return TENURE_BANDS.map((band) => ({ key: band, label: band, value: cell(d, at, dept, exit, band, ALL) }));
+          return TENURE_BANDS.map((band) => ({ ...place(d, at, dept, exit, band, ALL), key: band, label: band }));
         case 'exitType':
-          return (exit === ALL ? EXIT_TYPES : [exit]).map((e) => ({ key: e, label: e, value: cell(d, at, dept, e, ALL, regret) }));
+          return (exit === ALL ? EXIT_TYPES : [exit]).map((e) => ({ ...place(d, at, dept, e, ALL, regret), key: e, label: e }));
         case 'regrettable':
-          return (regret === ALL ? REGRETTABLE : [regret]).map((r) => ({ key: r, label: r, value: cell(d, at, dept, exit, ALL, r) }));
+          return (regret === ALL ? REGRETTABLE : [regret]).map((r) => ({ ...place(d, at, dept, exit, ALL, r), key: r, label: r }));
         default:
           return [];
       }
@@ -130,7 +137,10 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
   });
   const chosen = results.find((r) => r.useful) ?? results[0]!;
   department = chosen.attempt.department;
-  const { total, groups } = chosen;
+  const { total } = chosen;
+  const groups = chosen.groups.map(({ key, label, value }) => ({ key, label, value }));
+  const coarser = (d: YearData, [period, dept, e, band, r]: Place['at']) => leavesOutCoarser(d, { period, department: dept, exit: e, band, regret: r });
+  const lessDetailed = (single !== undefined && coarser(single, [chosen.attempt.period, department, exit, ALL, regret])) || chosen.groups.some((g) => coarser(g.data, g.at));
   const rolledUp: Summary['rolledUp'] = chosen.attempt.reason
     ? { reason: chosen.attempt.reason, from: `${single!.year}-Q1`, to: `${single!.year}-Q4`, department: department === ALL ? null : department }
     : null;
@@ -145,5 +155,6 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
     total,
     groups,
     rolledUp,
+    lessDetailed,
   };
 }

@@ -87,6 +87,34 @@ function forEachRowIn(data: YearData, at: At, visit: { row?: (row: Row) => void;
 }
 
 /**
+ * Whether answers that may belong to this cell are known only at a coarser level
+ * (a year without its quarter, a division without its department, any tenure…):
+ * they count in the totals they fit, not here, and the report says so.
+ */
+export function leavesOutCoarser(data: YearData, at: At): boolean {
+  const { period, department, exit, band, regret } = at;
+  const inside = new Set(subtree(data.children, department));
+  const above = new Set<string>();
+  if (department !== ALL) for (let up = parentOf(data.children, department); up !== undefined; up = parentOf(data.children, up)) above.add(up);
+  const fits = (asked: string, value: string | null) => asked === ALL || value === asked || value === null;
+  const coarse = (asked: string, value: string | null) => asked !== ALL && value === null;
+  for (const [id, own] of data.byDepartment) {
+    if (!inside.has(id) && !above.has(id)) continue;
+    for (const row of own.rows) {
+      if (!(period === 'Y' || row.quarter === period || row.quarter === 'Y')) continue;
+      if (!fits(exit, row.exit_type) || !fits(band, row.tenure_band) || !fits(regret, row.regrettable)) continue;
+      if (above.has(id) || (period !== 'Y' && row.quarter === 'Y') || coarse(exit, row.exit_type) || coarse(band, row.tenure_band) || coarse(regret, row.regrettable)) return true;
+    }
+  }
+  return false;
+}
+
+function parentOf(children: Map<string, string[]>, id: string): string | undefined {
+  for (const [parent, kids] of children) if (kids.includes(id)) return parent;
+  return undefined;
+}
+
+/**
  * Whether comments of a shown cell may be filtered by main reason. The texts of
  * two filtered views can be intersected and subtracted as sets, so every stored
  * class in the cell must split by main reason (and "none given") into parts of 0

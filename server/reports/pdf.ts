@@ -105,6 +105,7 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   else for (const comment of data.comments) doc.text(`「${comment}」`, { width, paragraphGap: 6 });
 
   doc.moveDown(1).fontSize(8).fillColor('#52606d').text(t('report.footnote', { k: data.k }), { width });
+  if (data.lessDetailed) doc.moveDown(0.3).text(t('report.less_detailed', { k: data.k }), { width });
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(i);

@@ -21,6 +21,8 @@ export interface QuarterlyData {
   byTenure: Group[];
   byExitType: Group[];
   comments: string[] | null;
+  /** Some answers that may belong here are known only at a coarser level (see Summary.lessDetailed). */
+  lessDetailed: boolean;
   reasonLabels: Record<string, string>;
   /** "You said, we did": actions for this department (or above or below it) and company-wide ones. */
   actions: Array<{ title: string; description: string; status: ActionStatus; reasons: string[] }>;
@@ -71,6 +73,7 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
     byTenure: tenure.groups,
     byExitType: exitType.groups,
     comments,
+    lessDetailed: [current, previous, tenure, exitType].some((s) => s.summary.lessDetailed),
     reasonLabels: labels,
     actions,
   };
