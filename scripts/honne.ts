@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../server/config/config.ts';
 import { connect, embeddedDir } from '../server/db/connect.ts';
 import { EmbeddedDatabaseBusyError } from '../server/db/embedded-lock.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { auditAnonymity } from '../server/answers/audit.ts';
 import { poolHealth } from '../server/answers/pool-health.ts';
 import { releaseAnswers } from '../server/answers/release.ts';
 import { AppError } from '../server/errors/app-error.ts';
@@ -37,7 +38,8 @@ const USAGE = `Usage: npm run honne -- <command>
                                   register a leaver and send the invitation
   user add --email EMAIL --role admin|hr|manager [--departments "営業部,開発部"] [--password P] [--locale ja|en]
                                   add a staff user (without --password: prints a link to set one)
-  answers release                 release the answers waiting in the pool now
+  answers release                 release the answers waiting in the pool now (generalized as needed)
+  answers audit                   count stored answers that fit fewer than k completed leavers (should be 0)
   mail deliver                    send queued mail now
   demo seed [--leavers N]         create a demo company (default 2,000 leavers over 8 quarters) with answered surveys
   reports quarterly --quarter 2026-Q3 --out DIR [--email]
@@ -112,6 +114,16 @@ const COMMANDS: Record<string, Command> = {
     const count = await releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
     const { waiting, setAside } = await poolHealth(app.db);
     return `Released ${count} answer(s); ${waiting} wait for a class of at least ${app.config.anonymityK} in their year; ${setAside} set aside.`;
+  },
+  'answers audit': async (app) => {
+    const k = app.config.anonymityK;
+    const audit = await auditAnonymity(app.db, k);
+    const c = audit.coarser;
+    return [
+      `${audit.responses} response(s); ${audit.underK} fit fewer than ${k} completed leavers.`,
+      `Stored only at a coarser level: ${c.organisation} as the whole organisation, ${c.parentDepartment} at a department with sub-departments,`,
+      `${c.year} by year only, ${c.tenure} any tenure, ${c.exitType} any exit type, ${c.regrettable} any regrettable.`,
+    ].join('\n');
   },
   'demo seed': async (app, values) => {
     const leavers = values.leavers === undefined ? 2000 : Number(values.leavers);
