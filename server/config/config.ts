@@ -97,6 +97,6 @@ export function loadConfig(env: Env = process.env): Config {
     orgName: env.ORG_NAME || 'Honne',
     logLevel,
     anonymityK: integer(env, 'ANONYMITY_K', 5, 3, 1000),
-    releaseMaxDays: integer(env, 'RELEASE_MAX_DAYS', 7, 1, 365),
+    releaseMaxDays: integer(env, 'RELEASE_MAX_DAYS', 30, 1, 365),
   };
 }
