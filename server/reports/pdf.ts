@@ -58,7 +58,9 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   doc.font('bold').fontSize(22).fillColor('#19b394').text(t('report.title'));
   doc.font('bold').fontSize(13).fillColor('#1f2933').text(meta.organisation).moveDown(0.3);
   doc.font('body').fontSize(11).text(t('report.department', { department: data.department.name })).text(t('report.quarter', { quarter: data.quarter })).text(t('report.generated', { date: meta.generatedOn }));
-  doc.moveDown(0.3).fontSize(9).fillColor('#52606d').text(t('report.threshold', { k: data.k }), { width }).fillColor('#1f2933');
+  doc.moveDown(0.3).fontSize(9).fillColor('#52606d').text(t('report.threshold', { k: data.k }), { width });
+  if (data.lessDetailed) doc.moveDown(0.2).text(t('report.less_detailed', { k: data.k }), { width });
+  doc.fillColor('#1f2933');
 
   heading(t('report.headline'));
   const columns = [50, 230, 340, 450];
@@ -105,7 +107,6 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   else for (const comment of data.comments) doc.text(`「${comment}」`, { width, paragraphGap: 6 });
 
   doc.moveDown(1).fontSize(8).fillColor('#52606d').text(t('report.footnote', { k: data.k }), { width });
-  if (data.lessDetailed) doc.moveDown(0.3).text(t('report.less_detailed', { k: data.k }), { width });
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(i);
