@@ -31,8 +31,8 @@ export function memoisedYears(): YearSource {
   const memo = new Map<string, ReturnType<YearSource>>();
   return async (db, year, departments, k) => {
     const { rows } = await sql<{ responses: string; invited: string }>`
-      SELECT (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || coalesce(department_id::text, '*') || coalesce(tenure_band, '*')
-                || coalesce(exit_type, '*') || coalesce(regrettable, '*'), 0)::numeric * responses), 0)
+      -- Releases only add; generalizing older answers rewrites rows: the newest writer's xid sees both.
+      SELECT (SELECT count(*) || ':' || coalesce(sum(responses), 0) || ':' || coalesce(max(xmin::text::bigint), 0)
               FROM response_rollup WHERE quarter LIKE ${`${year}-Q_`} OR quarter = ${String(year)}) AS responses,
              -- Counts move between cells when HR edits a leaver: a sum of each cell's hash times its count sees that, without sorting.
              (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || department_id || tenure_band || exit_type || regrettable, 0)::numeric * invited), 0)

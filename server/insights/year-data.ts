@@ -20,6 +20,10 @@ export interface YearData {
   countKeys: string[];
   /** Measures already worked out, by cell key (the data never changes under a YearData). */
   cells: Map<string, Cell>;
+  /** leavesOutCoarser's answers, by cell key (the same data never changes under a YearData). */
+  leftOut: Map<string, boolean>;
+  /** Each department's parent ('*' for the top level). */
+  parents: Map<string, string>;
   /** Rows by department, so a cell reads only its subtree's rows. */
   byDepartment: Map<string, { rows: Row[]; invited: Invited }>;
 }
@@ -46,7 +50,8 @@ export const loadYearData: YearSource = async (db, year, departments, k) => {
     for (const [key, n] of Object.entries(counts)) packed[position.get(key)!] = n;
     return { ...row, counts: packed };
   });
-  return { year, children: lattice.children, shown: shownCells(lattice, k), countKeys, byDepartment: indexByDepartment(rows, invited), cells: new Map() };
+  const parents = new Map([...lattice.children].flatMap(([parent, kids]) => kids.map((kid) => [kid, parent] as const)));
+  return { year, children: lattice.children, parents, shown: shownCells(lattice, k), countKeys, byDepartment: indexByDepartment(rows, invited), cells: new Map(), leftOut: new Map() };
 };
 
 const REMEMBERED_CELLS = 5000;
@@ -92,26 +97,29 @@ function forEachRowIn(data: YearData, at: At, visit: { row?: (row: Row) => void;
  * they count in the totals they fit, not here, and the report says so.
  */
 export function leavesOutCoarser(data: YearData, at: At): boolean {
-  const { period, department, exit, band, regret } = at;
-  const inside = new Set(subtree(data.children, department));
-  const above = new Set<string>();
-  if (department !== ALL) for (let up = parentOf(data.children, department); up !== undefined; up = parentOf(data.children, up)) above.add(up);
-  const fits = (asked: string, value: string | null) => asked === ALL || value === asked || value === null;
-  const coarse = (asked: string, value: string | null) => asked !== ALL && value === null;
-  for (const [id, own] of data.byDepartment) {
-    if (!inside.has(id) && !above.has(id)) continue;
-    for (const row of own.rows) {
-      if (!(period === 'Y' || row.quarter === period || row.quarter === 'Y')) continue;
-      if (!fits(exit, row.exit_type) || !fits(band, row.tenure_band) || !fits(regret, row.regrettable)) continue;
-      if (above.has(id) || (period !== 'Y' && row.quarter === 'Y') || coarse(exit, row.exit_type) || coarse(band, row.tenure_band) || coarse(regret, row.regrettable)) return true;
-    }
-  }
-  return false;
+  const key = cellKey(at.period, at.department, at.exit, at.band, at.regret);
+  const known = data.leftOut.get(key);
+  if (known !== undefined) return known;
+  const value = anyCoarser(data, at);
+  if (data.leftOut.size >= REMEMBERED_CELLS) data.leftOut.delete(data.leftOut.keys().next().value!);
+  data.leftOut.set(key, value);
+  return value;
 }
 
-function parentOf(children: Map<string, string[]>, id: string): string | undefined {
-  for (const [parent, kids] of children) if (kids.includes(id)) return parent;
-  return undefined;
+function anyCoarser(data: YearData, at: At): boolean {
+  const { period, department, exit, band, regret } = at;
+  const above: string[] = [];
+  for (let up = data.parents.get(department); up !== undefined; up = data.parents.get(up)) above.push(up);
+  const fits = (asked: string, value: string | null) => asked === ALL || value === asked || value === null;
+  const coarse = (asked: string, value: string | null) => asked !== ALL && value === null;
+  const test = (rows: Row[], isAbove: boolean) =>
+    rows.some((row) =>
+      (period === 'Y' || row.quarter === period || row.quarter === 'Y') && fits(exit, row.exit_type) && fits(band, row.tenure_band) && fits(regret, row.regrettable) &&
+      (isAbove || (period !== 'Y' && row.quarter === 'Y') || coarse(exit, row.exit_type) || coarse(band, row.tenure_band) || coarse(regret, row.regrettable)));
+  if (above.some((id) => test(data.byDepartment.get(id)?.rows ?? [], true))) return true;
+  // Within the cell's own departments only a coarse quarter or value can leave an answer out.
+  if (period === 'Y' && exit === ALL && band === ALL && regret === ALL) return false;
+  return subtree(data.children, department).some((id) => test(data.byDepartment.get(id)?.rows ?? [], false));
 }
 
 /**
