@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './errors/serialize-error.ts';
 
 /**
  * Survey, set-up, password and alumni links carry their token in the path:
@@ -13,7 +14,8 @@ export function redactUrl(url: string): string {
 const serializers = {
   req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
   res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
-  err: pino.stdSerializers.err,
+  // Not pino's own: a PostgreSQL error carries the row it refused (errors/serialize-error.ts).
+  err: serializeError,
 };
 
 /**
