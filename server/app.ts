@@ -43,6 +43,7 @@ import { userRoutes } from './staff/user-routes.ts';
 import { tokenRoutes } from './staff/token-routes.ts';
 import { surveysPlugin } from './surveys/plugin.ts';
 import { csrfPlugin } from './web/csrf-plugin.ts';
+import { textHygienePlugin } from './web/text-hygiene.ts';
 import { viewsPlugin } from './web/views-plugin.ts';
 import { workerPlugin } from './worker/plugin.ts';
 
@@ -71,6 +72,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(i18nPlugin);
   await app.register(viewsPlugin);
   await app.register(errorHandlerPlugin);
+  await app.register(textHygienePlugin);
   await app.register(formbody);
   await app.register(mailPlugin, options.mailTransport ? { transport: options.mailTransport } : {});
   await app.register(surveysPlugin, options.surveysDir ? { dir: options.surveysDir } : {});

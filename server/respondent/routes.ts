@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { signId, verifySignedId } from '../alumni/signed-id.ts';
 import { coalesce } from '../db/coalesce.ts';
+import { invalid } from '../errors/app-error.ts';
+import { answerTextErrors } from '../surveys/answer-text.ts';
 import { type Completion, completeAndPool } from './complete-and-pool.ts';
 import { completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
@@ -79,6 +81,9 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   app.put('/s/:token/draft', { bodyLimit: BODY_LIMIT, schema: { params: TokenParams, body: DraftBody } }, async (request, reply) => {
     const { token } = request.params;
     const invitation = requireOpen(request.invitation);
+    // A draft is not checked against its survey (it is unfinished), but its text is held to the same limits as answers.
+    const problems = answerTextErrors(request.body.answers, request.locale);
+    if (problems.length > 0) throw invalid(problems);
     const version = await versionFor(app, invitation.survey, request.body.surveyVersion);
     await saveDraft(app.db, app.keys, token, invitation.id, {
       answers: request.body.answers,

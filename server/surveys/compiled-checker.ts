@@ -1,5 +1,6 @@
 import { ConditionRunner, Helpers, Model, surveyLocalization } from 'survey-core';
 import { type Locale, translate } from '../i18n/messages.ts';
+import { textLimit } from './answer-text.ts';
 import type { AnswerChecker, AnswerError } from './validate-answers.ts';
 
 /**
@@ -68,7 +69,7 @@ export function compileChecker(definition: Record<string, unknown>): AnswerCheck
             : kind === 'boolean'
               ? [q.getValueTrue(), q.getValueFalse()]
               : [];
-      questions.push({ name: q.getValueName(), kind, required: q.isRequired, conditions, allowed, maxLength: kind === 'text' ? (q.getMaxLength() ?? -1) : -1 });
+      questions.push({ name: q.getValueName(), kind, required: q.isRequired, conditions, allowed, maxLength: kind === 'text' ? textLimit(q.getMaxLength()) : -1 });
     }
   }
   const names = new Set(questions.map((q) => q.name));
@@ -115,6 +116,6 @@ function shapeProblem(q: CompiledQuestion, value: unknown, locale: Locale): stri
       return q.allowed.includes(value) ? undefined : translate(locale, 'validation.type');
     case 'text':
       if (typeof value !== 'string') return translate(locale, 'validation.type');
-      return q.maxLength > 0 && value.length > q.maxLength ? translate(locale, 'validation.too_long', { limit: String(q.maxLength) }) : undefined;
+      return value.length > q.maxLength ? translate(locale, 'validation.too_long', { limit: String(q.maxLength) }) : undefined;
   }
 }

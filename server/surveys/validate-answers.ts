@@ -1,6 +1,7 @@
 import { type Question, Model } from 'survey-core';
 import 'survey-core/i18n/japanese';
 import { type Locale, translate } from '../i18n/messages.ts';
+import { textLimit, withTextErrors } from './answer-text.ts';
 import { compileChecker } from './compiled-checker.ts';
 
 export interface AnswerError {
@@ -42,8 +43,8 @@ function shapeError(question: AnyQuestion, value: unknown, locale: Locale): stri
   } else if (TEXT_TYPES.has(type)) {
     const numeric = type === 'text' && ['number', 'range'].includes(question.inputType);
     if (numeric ? typeof value !== 'number' : typeof value !== 'string') return translate(locale, 'validation.type');
-    const limit = question.getMaxLength?.() ?? question.maxLength;
-    if (typeof value === 'string' && limit > 0 && value.length > limit) {
+    const limit = textLimit(question.getMaxLength?.() ?? question.maxLength);
+    if (typeof value === 'string' && value.length > limit) {
       return translate(locale, 'validation.too_long', { limit: String(limit) });
     }
   }
@@ -54,12 +55,14 @@ export type AnswerChecker = (submitted: Record<string, unknown>, locale: Locale)
 
 /**
  * Validates answers against a survey definition with survey-core, the same engine
- * the browser runs: required questions, visibility, validators and ranges.
+ * the browser runs: required questions, visibility, validators and ranges; and,
+ * whatever the definition says, the length and characters of every string in them.
  * Building a model costs milliseconds, so one is kept per definition and reused;
  * that is safe because a check runs synchronously from start to end.
  */
 export function answerChecker(definition: Record<string, unknown>): AnswerChecker {
-  return compileChecker(definition) ?? modelChecker(definition);
+  const check = compileChecker(definition) ?? modelChecker(definition);
+  return (submitted, locale) => withTextErrors(check(submitted, locale), submitted, locale);
 }
 
 /** The full survey-core model: every feature, about a millisecond a check. */

@@ -31,7 +31,8 @@ export const viewsPlugin = fp(
       layout: 'layout',
       production: true,
     });
-    app.addHook('preHandler', async (request, reply) => {
+    // onRequest, not later: an error page for a body refused before the handler (schema, text hygiene) needs them too.
+    app.addHook('onRequest', async (request, reply) => {
       // Getters are read at render time, so a route that settles the locale later is honoured.
       reply.locals = {
         t: request.t.bind(request),

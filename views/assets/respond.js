@@ -10,6 +10,13 @@
 
   var survey = new Survey.Model(data.definition);
   survey.locale = data.locale;
+  // The server refuses free text longer than this whatever the definition says (older versions allowed more).
+  var MAX_TEXT = 400;
+  survey.maxTextLength = MAX_TEXT;
+  survey.maxOthersLength = MAX_TEXT;
+  survey.getAllQuestions().forEach(function (question) {
+    if (question.maxLength > MAX_TEXT) question.maxLength = MAX_TEXT;
+  });
   if (data.draft) {
     survey.data = data.draft.answers || {};
     if (typeof data.draft.page === 'number' && data.draft.page < survey.visiblePages.length) {
@@ -35,8 +42,13 @@
       body: JSON.stringify({ answers: survey.data, page: survey.currentPageNo, surveyVersion: data.versionId }),
       keepalive: true,
     }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      setStatus(data.messages.saved, 'saved');
+      if (response.ok) return setStatus(data.messages.saved, 'saved');
+      if (response.status !== 400) throw new Error(String(response.status));
+      // A refused draft (a character that cannot be stored, text too long) says why, not "check your connection".
+      return response.json().then(function (body) {
+        var detail = body.errors && body.errors[0] ? body.errors[0].message : '';
+        setStatus(body.error.message + (detail && detail !== body.error.message ? ' ' + detail : ''), 'error');
+      });
     }).catch(function () {
       setStatus(data.messages.saveFailed, 'error');
     });
@@ -48,6 +60,7 @@
   });
   survey.onCurrentPageChanged.add(saveDraft);
 
+  // Returns whether any error belonged to a question (a refused character, say, is about the whole request).
   function showServerErrors(errors) {
     var first = null;
     errors.forEach(function (error) {
@@ -57,6 +70,7 @@
       if (!first) first = question;
     });
     if (first) first.focus();
+    return first !== null;
   }
 
   // SurveyJS completes locally; we let it only once the server has the answers.
@@ -76,9 +90,8 @@
         return;
       }
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (response.status === 400 && Array.isArray(body.errors)) {
+        if (response.status === 400 && Array.isArray(body.errors) && showServerErrors(body.errors)) {
           setStatus('', 'error');
-          showServerErrors(body.errors);
         } else {
           setStatus((body.error && body.error.message) || data.messages.submitFailed, 'error');
         }

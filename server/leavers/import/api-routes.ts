@@ -44,7 +44,8 @@ export const leaverImportApiRoutes: FastifyPluginAsync = async (fastify) => {
         consumes: ['text/csv'],
         querystring: Type.Object({ dryRun: Type.Optional(Type.Enum(['true', 'false'])) }, { additionalProperties: false }),
         body: Type.Unsafe<Buffer>({ description: 'The CSV file, as sent by the HR system' }),
-        response: { 200: Type.Object(Counts), 400: Problems, 401: ErrorBody, 415: ErrorBody },
+        // A file's problems, or a request refused before the file is read (its query, say).
+        response: { 200: Type.Object(Counts), 400: Type.Union([Problems, ErrorBody]), 401: ErrorBody, 415: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -3,6 +3,7 @@ import type { MessageKey, Params } from '../../i18n/messages.ts';
 import { fieldErrors } from '../../errors/validation-messages.ts';
 import type { Locale } from '../../db/schema.ts';
 import { normaliseDay } from '../../shared/dates.ts';
+import { isStorableText } from '../../shared/text.ts';
 import { LeaverInput, leaverInputProblems } from '../leaver-input.ts';
 import type { CsvRecord } from './parse-csv.ts';
 
@@ -70,6 +71,11 @@ export function readRow(record: CsvRecord, columns: Array<Column | undefined>, l
     if (column) raw[column] = (record.fields[i] ?? '').trim();
   });
   const problems: RowProblem[] = [];
+  // NUL (valid UTF-8, so the decoder keeps it) would reach PostgreSQL, which refuses it: a 500 for the whole file.
+  for (const [column, value] of Object.entries(raw)) {
+    if (!isStorableText(value)) problems.push({ line: record.line, field: column, messageKey: 'import.error.text' });
+  }
+  if (problems.length > 0) return { problems };
   const day = (column: 'hireDate' | 'lastDay') => {
     const value = raw[column] ?? '';
     const normalised = normaliseDay(value);
