@@ -117,6 +117,7 @@ t.test('a mailbox that does not exist (550): bounced, not retried, shown to HR; 
   t.ok(invitation.bounced_at, 'the invitation is marked bounced');
   const outbox = await real.db.selectFrom('mail_outbox').selectAll().where('invitation_id', '=', gone.invitationId).executeTakeFirstOrThrow();
   t.match(outbox, { sent_at: null, sealed: null, attempts: 1, last_error: /550/ });
+  t.notMatch(outbox.last_error, /gone@example\.com/, 'the reply quoted the address; the stored reason does not');
   t.ok(outbox.gave_up_at);
   await makeDue(real.db);
   await real.worker.runOnce();

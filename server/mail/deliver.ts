@@ -24,7 +24,8 @@ export async function deliverDueMail(
         // Never the address, subject or body: they may carry the survey link.
         log.info({ mailId: mail.id, kind: mail.kind, where }, 'mail sent');
       } catch (error) {
-        const reason = (error as Error).message;
+        // A refusal often quotes the recipient ("550 <taro@example.com>: no such user"): keep the code, not the address.
+        const reason = withoutAddresses((error as Error).message);
         if (isPermanentFailure(error)) {
           await markGaveUp(db, mail.id, reason);
           log.warn({ mailId: mail.id, kind: mail.kind, reason }, 'mail refused for good; not retried');
@@ -35,4 +36,9 @@ export async function deliverDueMail(
       }
     }
   }
+}
+
+/** Mail addresses in a server's reply, replaced: the reason is logged and stored beside the mail. */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
 }

@@ -23,7 +23,7 @@ export async function smtpPeer(t: Test) {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (unknownMailboxes.has(address.address)) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      if (unknownMailboxes.has(address.address)) return callback(Object.assign(new Error(`<${address.address}>: No such user`), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
