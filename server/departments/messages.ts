@@ -16,6 +16,8 @@ const ja = {
   'departments.error.cycle': '部署を自分自身やその配下の部署の下には移動できません。',
   'departments.error.in_use': '配下の部署・退職者・回答がある部署は削除できません。',
   'departments.error.not_manager': 'マネージャーのアカウントだけを割り当てられます。',
+  'departments.error.name_blank': '部署名を入力してください(空白だけの名前は使えません)。',
+  'departments.error.unknown': '指定された部署が見つかりません。削除された可能性があります。ページを再読み込みしてください。',
 };
 
 export type DepartmentMessageKey = keyof typeof ja;
@@ -37,6 +39,8 @@ const en: Record<DepartmentMessageKey, string> = {
   'departments.error.cycle': 'A department cannot move under itself or one of its own sub-departments.',
   'departments.error.in_use': 'A department with sub-departments, leavers or responses cannot be deleted.',
   'departments.error.not_manager': 'Only manager accounts can be assigned.',
+  'departments.error.name_blank': 'Enter a name (spaces alone are not one).',
+  'departments.error.unknown': 'A department you chose no longer exists; it may have been deleted. Reload the page.',
 };
 
 export const departmentMessages = { ja, en };
