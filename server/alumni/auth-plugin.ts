@@ -1,11 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.ts';
-import { type Alumnus, createAlumniSession, loadAlumniSession } from './sessions.ts';
+import { type Alumnus, createAlumniSession, loadAlumniSession as sessionOf } from './sessions.ts';
 
 export const ALUMNI_COOKIE = 'honne_alumni';
 const COOKIE_SECONDS = 24 * 3600;
-const ALUMNI_PATHS = /^\/alumni(\/|\?|$)/;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,22 +17,12 @@ declare module 'fastify' {
   }
 }
 
-/** Portal sessions for alumni, apart from staff sessions: another cookie, another table, only under /alumni. */
+/** Portal sessions for alumni, apart from staff sessions: another cookie, another table, only in the alumni area. */
 export const alumniAuthPlugin = fp(
   async (app) => {
     app.decorateRequest('alumnus', null);
     app.decorate('startAlumniSession', async (reply: FastifyReply, alumniId: string) => {
       reply.setCookie(ALUMNI_COOKIE, await createAlumniSession(app.db, alumniId), { ...app.cookieOptions(COOKIE_SECONDS), path: '/alumni' });
-    });
-    app.addHook('onRequest', async (request) => {
-      if (!ALUMNI_PATHS.test(request.url)) return;
-      const token = request.cookies[ALUMNI_COOKIE];
-      request.alumnus = token ? ((await loadAlumniSession(app.db, token)) ?? null) : null;
-      if (request.alumnus && !request.localeChosen) request.locale = request.alumnus.locale;
-    });
-    // Read when the page renders: a route that ends the membership (erasure) clears request.alumnus and the menu follows.
-    app.addHook('preHandler', async (request, reply) => {
-      if (ALUMNI_PATHS.test(request.url) && reply.locals) Object.defineProperty(reply.locals, 'alumnus', { get: () => request.alumnus, enumerable: true });
     });
     app.decorate('requireAlumnus', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.alumnus) return;
@@ -41,5 +30,16 @@ export const alumniAuthPlugin = fp(
       throw new AppError({ code: 'unauthorized', status: 401, messageKey: 'alumni.error.signed_out' });
     });
   },
-  { name: 'honne-alumni-auth', dependencies: ['honne-db', 'honne-i18n', 'honne-staff-auth'] },
+  { name: 'honne-alumni-auth', dependencies: ['honne-db', 'honne-i18n', 'honne-cookies'] },
 );
+
+/** onRequest for the alumni area: the signed-in member, in their language, read by the layout when it renders. */
+export function loadAlumniSession(app: FastifyInstance) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[ALUMNI_COOKIE];
+    request.alumnus = token ? ((await sessionOf(app.db, token)) ?? null) : null;
+    if (request.alumnus && !request.localeChosen) request.locale = request.alumnus.locale;
+    // A getter: a route that ends the membership (erasure) clears request.alumnus and the menu follows.
+    if (reply.locals) Object.defineProperty(reply.locals, 'alumnus', { get: () => request.alumnus, enumerable: true });
+  };
+}

@@ -10,7 +10,6 @@ export const insightApiRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     '/api/v1/reports/summary',
     {
-      preHandler: app.requireApiToken,
       schema: {
         tags: ['reports'],
         security: [{ bearer: [] }],

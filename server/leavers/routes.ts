@@ -25,7 +25,6 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
   app.post(
     '/api/v1/leavers',
     {
-      preHandler: app.requireApiToken,
       schema: {
         tags, security, summary: 'Register a leaver and invite them (or schedule the invitation)',
         body: LeaverInput,
@@ -44,7 +43,6 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     '/api/v1/leavers',
     {
-      preHandler: app.requireApiToken,
       schema: {
         tags, security, summary: 'List leavers (50 per page) with their invitation status',
         querystring: LeaverQuery,
@@ -66,7 +64,7 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     '/api/v1/leavers/:id',
-    { preHandler: app.requireApiToken, schema: { tags, security, summary: 'One leaver', params: IdParams, response: { 200: LeaverJson, 401: ErrorBody, 404: ErrorBody } } },
+    { schema: { tags, security, summary: 'One leaver', params: IdParams, response: { 200: LeaverJson, 401: ErrorBody, 404: ErrorBody } } },
     async (request) => {
       const leaver = leaverJson(await findLeaver(app.db, request.params.id));
       await audit(request, 'leaver_viewed_by_api', leaver.id);
@@ -77,7 +75,6 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
   app.put(
     '/api/v1/leavers/:id',
     {
-      preHandler: app.requireApiToken,
       schema: { tags, security, summary: 'Replace a leaver\'s details', params: IdParams, body: LeaverUpdate, response: { 200: LeaverJson, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
     },
     async (request) => {
@@ -90,7 +87,7 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.delete(
     '/api/v1/leavers/:id',
-    { preHandler: app.requireApiToken, schema: { tags, security, summary: 'Delete a leaver (anonymous answers stay)', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } },
+    { schema: { tags, security, summary: 'Delete a leaver (anonymous answers stay)', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
       await deleteLeaver(app.db, request.params.id);
       await audit(request, 'leaver_deleted', request.params.id);

@@ -1,10 +1,12 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyPluginAsync } from 'fastify';
 
 /**
  * The API's OpenAPI document, built from the routes' own TypeBox schemas (only
- * routes tagged for the API are in it), at /docs/json and browsable at /docs.
+ * routes tagged for the API are in it); served by api-docs-routes.ts. Registered
+ * before the areas: it collects their schemas as routes are added.
  */
 export const openApiPlugin = fp(
   async (app) => {
@@ -20,7 +22,11 @@ export const openApiPlugin = fp(
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
   },
   { name: 'honne-openapi' },
 );
+
+/** The document at /docs/json, browsable at /docs: public, like any API's reference. */
+export const apiDocsRoutes: FastifyPluginAsync = async (app) => {
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+};

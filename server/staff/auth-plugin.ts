@@ -1,5 +1,4 @@
-import fastifyCookie from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { StaffRole } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -8,8 +7,6 @@ import type { StaffUser } from './users.ts';
 
 export const SESSION_COOKIE = 'honne_session';
 const SESSION_COOKIE_SECONDS = 7 * 24 * 3600;
-// Staff pages, the set-up links, and /reports (the staff's PDF downloads).
-const STAFF_PATHS = /^\/(staff|setup|reports)(\/|\?|$)/;
 
 type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -19,8 +16,6 @@ declare module 'fastify' {
     requireStaff(roles?: readonly StaffRole[]): PreHandler;
     /** Opens a session for the user and hands its cookie to the browser. */
     startSession(reply: FastifyReply, userId: string): Promise<void>;
-    /** Cookie options for this installation (Secure when PUBLIC_URL is https). */
-    cookieOptions(maxAgeSeconds?: number): { path: string; httpOnly: boolean; sameSite: 'lax'; secure: boolean; maxAge?: number };
   }
   interface FastifyRequest {
     staff: StaffUser | null;
@@ -29,29 +24,15 @@ declare module 'fastify' {
 
 /**
  * Staff sessions (the cookie holds a random id; PostgreSQL holds its hash, so every
- * instance shares them) and role checks. CSRF is web/csrf-plugin.ts.
+ * instance shares them) and role checks. The staff area (areas/staff.ts) loads the
+ * session for its routes with `loadStaffSession`; nothing here looks at URLs.
  */
 export const staffAuthPlugin = fp(
   async (app) => {
-    await app.register(fastifyCookie);
-    const secure = app.config.publicUrl.startsWith('https:');
-    app.decorate('cookieOptions', (maxAge?: number) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) }));
     app.decorateRequest('staff', null);
     app.decorate('startSession', async (reply: FastifyReply, userId: string) => {
       reply.setCookie(SESSION_COOKIE, await createSession(app.db, userId), app.cookieOptions(SESSION_COOKIE_SECONDS));
     });
-
-    app.addHook('onRequest', async (request) => {
-      if (!STAFF_PATHS.test(request.url)) return;
-      const token = request.cookies[SESSION_COOKIE];
-      request.staff = token ? ((await loadSession(app.db, token)) ?? null) : null;
-      if (request.staff?.locale && !request.localeChosen) request.locale = request.staff.locale;
-    });
-
-    app.addHook('preHandler', async (request, reply) => {
-      if (STAFF_PATHS.test(request.url)) Object.assign(reply.locals ?? {}, { staff: request.staff });
-    });
-
     app.decorate('requireStaff', (roles?: readonly StaffRole[]): PreHandler => async (request, reply) => {
       if (!request.staff) {
         if (request.method === 'GET') {
@@ -64,5 +45,15 @@ export const staffAuthPlugin = fp(
       }
     });
   },
-  { name: 'honne-staff-auth', dependencies: ['honne-config', 'honne-db', 'honne-i18n', 'honne-views'] },
+  { name: 'honne-staff-auth', dependencies: ['honne-config', 'honne-db', 'honne-i18n', 'honne-views', 'honne-cookies'] },
 );
+
+/** onRequest for the staff area: who is signed in, in their language, and handed to the page layout. */
+export function loadStaffSession(app: FastifyInstance) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    request.staff = token ? ((await loadSession(app.db, token)) ?? null) : null;
+    if (request.staff?.locale && !request.localeChosen) request.locale = request.staff.locale;
+    Object.assign(reply.locals ?? {}, { staff: request.staff });
+  };
+}

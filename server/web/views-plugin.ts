@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import fp from 'fastify-plugin';
@@ -14,15 +11,13 @@ declare module 'fastify' {
 }
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
-const require = createRequire(import.meta.url);
-const packageDir = (name: string) => dirname(require.resolve(name));
 
 // Pages carry no third-party resource; no-referrer keeps a survey link out of Referer headers.
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** Eta templates under views/, the layout, local assets (SurveyJS served from node_modules). */
+/** Eta templates under views/, the layout, and the headers every page carries. Assets: web/assets-routes.ts. */
 export const viewsPlugin = fp(
   async (app) => {
     await app.register(fastifyView, {
@@ -47,16 +42,6 @@ export const viewsPlugin = fp(
         },
       };
     });
-    await app.register(fastifyStatic, { root: `${VIEWS_DIR}/assets`, prefix: '/assets/', immutable: false, maxAge: '1h' });
-    for (const pkg of ['survey-core', 'survey-js-ui', 'chart.js']) {
-      await app.register(fastifyStatic, {
-        root: packageDir(pkg),
-        prefix: `/vendor/${pkg}/`,
-        decorateReply: false,
-        maxAge: '1d',
-        allowedPath: (path) => /\.(js|css)$/.test(path),
-      });
-    }
     app.addHook('onSend', async (_request, reply, payload) => {
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');
