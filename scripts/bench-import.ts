@@ -4,7 +4,9 @@
  * invitations it queued: once through a transport that only accepts (the outbox
  * itself: claim, open, mark sent) and once, for a sample, over SMTP to a local
  * smtp-server. Runs on embedded PGlite, or on PostgreSQL when DATABASE_URL is set
- * (it creates and drops its own database).
+ * (it creates and drops its own database). First, without a database: reading (decode,
+ * parse, validate) a file of MAX_IMPORT_ROWS rows, and a crafted file of quotes inside
+ * unquoted fields, which a quadratic parser took minutes over (BENCH_CRAFTED_KB).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,11 +23,13 @@ import { migrateToLatest } from '../server/db/migrate.ts';
 import { createLogger } from '../server/logging.ts';
 import { deliverDueMail } from '../server/mail/deliver.ts';
 import { smtpTransport } from '../server/mail/transport.ts';
+import { MAX_IMPORT_ROWS, readImportFile } from '../server/leavers/import/read-file.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const SMTP_SAMPLE = Number(process.env.BENCH_SMTP_MAILS ?? 1_000);
 const DEPARTMENTS = ['営業部', '開発部', '人事部', '経理部', 'カスタマーサポート部', '品質保証部'];
 const EXITS = ['自己都合', '会社都合', '定年', '契約期間満了'];
+const CRAFTED_KB = Number(process.env.BENCH_CRAFTED_KB ?? 330);
 
 function csv(rows: number): Buffer {
   const lines = ['社員番号,氏名,メール,部署,入社日,退職日,退職区分,言語'];
@@ -42,6 +46,21 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   console.log(`${label}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
   return result;
 }
+
+function timedSync<T>(label: string, run: () => T): T {
+  const started = performance.now();
+  const result = run();
+  console.log(`${label}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return result;
+}
+
+const largest = csv(MAX_IMPORT_ROWS);
+const read = timedSync(`read ${MAX_IMPORT_ROWS} rows, ${(largest.length / 1024).toFixed(0)} KiB (decode, parse, validate)`, () => readImportFile(largest, 'ja'));
+console.log(`  ${read.rows.length} rows, ${read.problems.length} problems`);
+// 'C1,' then 'a"' repeated: every quote lands inside one unquoted field.
+const crafted = Buffer.from(`C1,${'a"'.repeat((CRAFTED_KB * 1024) / 2)}`);
+const craftedRead = timedSync(`read a crafted ${CRAFTED_KB} KiB file of quotes inside an unquoted field`, () => readImportFile(crafted, 'ja'));
+console.log(`  ${craftedRead.problems.length} problems (the header is wrong, as it should be)`);
 
 // Embedded unless DATABASE_URL names a server.
 const scratch = process.env.DATABASE_URL ? await scratchDatabase('bench:import') : undefined;

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { MessageKey } from '../i18n/messages.ts';
+import { isDayInRange } from '../shared/dates.ts';
 import { CsrfField } from '../web/csrf.ts';
 import { ACTION_STATUSES, type ActionInput } from './actions.ts';
 
@@ -45,5 +46,9 @@ export function parseActionForm(body: ActionForm, reasonCodes: readonly string[]
   if (input.reasonCodes.some((code) => !reasonCodes.includes(code))) errors.reasonCodes = 'improvements.error.reason';
   if (input.startedOn && input.doneOn && input.doneOn < input.startedOn) errors.doneOn = 'improvements.error.dates';
   if (input.status === 'done' && !input.doneOn) errors.doneOn = 'improvements.error.done_on';
+  // The schema's date format takes year 0000, which PostgreSQL refuses (a 500); leavers' days have the same bounds.
+  for (const field of ['startedOn', 'doneOn'] as const) {
+    if (input[field] && !isDayInRange(input[field])) errors[field] = 'improvements.error.day_range';
+  }
   return { input, errors };
 }

@@ -5,6 +5,7 @@ import { type FieldProblem, invalid } from '../errors/app-error.ts';
 import { fieldErrors } from '../errors/validation-messages.ts';
 import type { RehireEligibility } from '../db/schema.ts';
 import type { Locale } from '../i18n/messages.ts';
+import { isDayInRange } from '../shared/dates.ts';
 
 /** A leaver as HR's systems send it (API, CLI; later CSV). */
 export const LeaverInput = Type.Object(
@@ -36,7 +37,19 @@ export function parseLeaverInput(value: unknown, locale: Locale): LeaverInput {
   return value as LeaverInput;
 }
 
-/** What a schema cannot say. */
+/**
+ * What a schema cannot say: text of only spaces, days outside the range we store
+ * (see isDayInRange), a last day before the hire date. Every problem, one per field.
+ */
 export function leaverInputProblems(input: LeaverInput): FieldProblem[] {
-  return input.hireDate > input.lastDay ? [{ field: 'lastDay', messageKey: 'error.dates_order' }] : [];
+  const problems: FieldProblem[] = [];
+  for (const field of ['employeeId', 'name', 'department'] as const) {
+    if (input[field].trim() === '') problems.push({ field, messageKey: 'leavers.error.blank' });
+  }
+  for (const field of ['hireDate', 'lastDay'] as const) {
+    if (!isDayInRange(input[field])) problems.push({ field, messageKey: 'leavers.error.day_range' });
+  }
+  const daysValid = !problems.some((p) => p.field === 'hireDate' || p.field === 'lastDay');
+  if (daysValid && input.hireDate > input.lastDay) problems.push({ field: 'lastDay', messageKey: 'error.dates_order' });
+  return problems;
 }

@@ -44,6 +44,8 @@ const ja = {
   'leavers.rehire.eligible': '可',
   'leavers.rehire.conditional': '条件付きで可',
   'leavers.rehire.not_eligible': '不可',
+  'leavers.error.blank': '空白だけでなく、文字を入力してください。',
+  'leavers.error.day_range': '1900-01-01 から 2200-12-31 までの日付を入力してください。',
 };
 
 export type LeaverMessageKey = keyof typeof ja;
@@ -93,6 +95,8 @@ const en: Record<LeaverMessageKey, string> = {
   'leavers.rehire.eligible': 'Eligible',
   'leavers.rehire.conditional': 'Conditional',
   'leavers.rehire.not_eligible': 'Not eligible',
+  'leavers.error.blank': 'Enter more than spaces.',
+  'leavers.error.day_range': 'Give a day from 1900-01-01 to 2200-12-31.',
 };
 
 export const leaverMessages = { ja, en };

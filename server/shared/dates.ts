@@ -17,6 +17,21 @@ export function normaliseDay(value: string): string | undefined {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day ? day : undefined;
 }
 
+/**
+ * The days a person can mean here, for hire dates, last days and improvement dates
+ * alike. PostgreSQL has no year 0, and arithmetic near 9999 (an invitation's expiry,
+ * say) writes '+010000-…', which no date column takes: both were 500s. The messages
+ * that refuse a day outside (leavers.error.day_range, improvements.error.day_range)
+ * quote these bounds.
+ */
+const FIRST_DAY = '1900-01-01';
+const LAST_DAY = '2200-12-31';
+
+/** A real calendar day written 'YYYY-MM-DD', from FIRST_DAY to LAST_DAY (such strings compare as days do). */
+export function isDayInRange(day: string): boolean {
+  return normaliseDay(day) === day && day >= FIRST_DAY && day <= LAST_DAY;
+}
+
 /** The quarter before 'YYYY-Qn'. */
 export function previousQuarter(quarter: string): string {
   const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(6))];
