@@ -54,6 +54,10 @@ export async function emailInUse(db: Kysely<Database>, email: string, exceptId?:
   return row !== undefined;
 }
 
+/** The years the alumni table takes (its check); a leaver's last day may lie outside, and is HR's to correct. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2200;
+
 const emailTaken = () => new AppError({ code: 'alumni_email_taken', status: 409, messageKey: 'alumni.error.email_taken' });
 
 /** Consents as given now: the day, and the notice version and language shown. */
@@ -71,13 +75,16 @@ export async function joinNetwork(
   leaver: { id: string; department_id: string; last_day: string },
   input: JoinInput,
 ): Promise<{ alumniId: string; verifyToken: string }> {
+  // PostgreSQL writes a year past 9999 with five digits.
+  const leftYear = Number(leaver.last_day.split('-')[0]);
+  if (leftYear < FIRST_YEAR || leftYear > LAST_YEAR) throw new AppError({ code: 'alumni_left_year', status: 409, messageKey: 'alumni.error.left_year', params: { year: String(leftYear) } });
   if (await emailInUse(trx, input.email)) throw emailTaken();
   const { id } = await trx
     .insertInto('alumni')
     .values({
       leaver_id: leaver.id,
       department_id: leaver.department_id,
-      left_year: Number(leaver.last_day.slice(0, 4)),
+      left_year: leftYear,
       name: input.name,
       email: input.email,
       company: input.company,

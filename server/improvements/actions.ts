@@ -2,6 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { jsonb } from '../db/jsonb.ts';
 import type { ActionStatus } from '../db/alumni-schema.ts';
 import type { Database, Locale } from '../db/schema.ts';
+import { refuseUnknownDepartment } from '../departments/tree.ts';
+import { refusing } from '../errors/violation.ts';
 
 export const ACTION_STATUSES = ['planned', 'in_progress', 'done'] as const satisfies readonly ActionStatus[];
 
@@ -101,7 +103,10 @@ export async function saveAction(trx: Kysely<Database>, id: string | undefined, 
     actionId = created.id;
   }
   if (input.departmentIds.length > 0) {
-    await trx.insertInto('improvement_action_department').values(input.departmentIds.map((department_id) => ({ action_id: actionId!, department_id }))).execute();
+    await refusing(
+      trx.insertInto('improvement_action_department').values(input.departmentIds.map((department_id) => ({ action_id: actionId!, department_id }))).execute(),
+      refuseUnknownDepartment,
+    );
   }
   return actionId;
 }

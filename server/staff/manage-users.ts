@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale, StaffRole } from '../db/schema.ts';
+import { refuseUnknownDepartment } from '../departments/tree.ts';
 import { AppError } from '../errors/app-error.ts';
+import { refusing } from '../errors/violation.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import type { MailRenderer } from '../mail/render.ts';
 import { createOneTimeLink } from './one-time-links.ts';
@@ -56,7 +58,7 @@ export async function changeStaffUser(trx: Kysely<Database>, id: string, role: S
   await trx.updateTable('staff_user').set({ role }).where('id', '=', id).execute();
   await trx.deleteFrom('staff_department').where('user_id', '=', id).execute();
   if (role === 'manager' && departmentIds.length > 0) {
-    await trx.insertInto('staff_department').values(departmentIds.map((departmentId) => ({ user_id: id, department_id: departmentId }))).execute();
+    await refusing(trx.insertInto('staff_department').values(departmentIds.map((departmentId) => ({ user_id: id, department_id: departmentId }))).execute(), refuseUnknownDepartment);
   }
   if (user.role !== role) await trx.deleteFrom('staff_session').where('user_id', '=', id).execute();
   return { email: user.email, roleChanged: user.role !== role };

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale, StaffRole } from '../db/schema.ts';
+import { refuseUnknownDepartment } from '../departments/tree.ts';
 import { AppError } from '../errors/app-error.ts';
+import { refusing } from '../errors/violation.ts';
 
 export const ROLES = ['admin', 'hr', 'manager'] as const satisfies readonly StaffRole[];
 
@@ -41,16 +43,18 @@ export async function createStaffUser(
   user: { email: string; role: StaffRole; passwordHash: string | null; locale?: Locale | null; departmentIds?: string[] },
 ): Promise<StaffUser> {
   const email = user.email.trim().toLowerCase();
-  if (await findStaffByEmail(db, email)) {
-    throw new AppError({ code: 'conflict', status: 409, messageKey: 'error.staff_exists', params: { email } });
-  }
+  const exists = () => new AppError({ code: 'conflict', status: 409, messageKey: 'error.staff_exists', params: { email } });
+  if (await findStaffByEmail(db, email)) throw exists();
+  // Two admins adding the same colleague at once both pass the look-up; the unique key decides, without an error that aborts the transaction.
   const created = await db
     .insertInto('staff_user')
     .values({ email, role: user.role, password_hash: user.passwordHash, locale: user.locale ?? null })
+    .onConflict((oc) => oc.column('email').doNothing())
     .returning(['id', 'email', 'role', 'locale'])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!created) throw exists();
   if (user.departmentIds?.length) {
-    await db.insertInto('staff_department').values(user.departmentIds.map((id) => ({ user_id: created.id, department_id: id }))).execute();
+    await refusing(db.insertInto('staff_department').values(user.departmentIds.map((id) => ({ user_id: created.id, department_id: id }))).execute(), refuseUnknownDepartment);
   }
   return created;
 }
