@@ -8,7 +8,7 @@ type Purpose = AlumniLinkTable['purpose'];
 /** Verifying an address may wait for a weekend; a sign-in link is for now. */
 const LIFETIME: Record<Purpose, string> = { verify: '72 hours', sign_in: '20 minutes' };
 /** Unused sign-in links a member may have at once: enough for a lost mail, not for mail-bombing. */
-export const MAX_OPEN_SIGN_IN_LINKS = 3;
+const MAX_OPEN_SIGN_IN_LINKS = 3;
 
 /** A one-time link; only its hash is stored. */
 export async function createAlumniLink(db: Kysely<Database>, alumniId: string, purpose: Purpose, email: string): Promise<string> {
@@ -20,7 +20,7 @@ export async function createAlumniLink(db: Kysely<Database>, alumniId: string, p
   return token;
 }
 
-export async function openSignInLinks(db: Kysely<Database>, alumniId: string): Promise<number> {
+async function openSignInLinks(db: Kysely<Database>, alumniId: string): Promise<number> {
   const row = await db
     .selectFrom('alumni_link')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -29,6 +29,18 @@ export async function openSignInLinks(db: Kysely<Database>, alumniId: string): P
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * A new link for a member who has fewer than MAX_OPEN_SIGN_IN_LINKS open, in the
+ * caller's transaction; undefined when they have enough. The member's row is locked
+ * first, so parallel requests count one after the other: counting without the lock,
+ * 30 requests at once all saw room and made 6 links.
+ */
+export async function claimSignInLink(trx: Kysely<Database>, alumniId: string, purpose: Purpose, email: string): Promise<string | undefined> {
+  await trx.selectFrom('alumni').select('id').where('id', '=', alumniId).forUpdate().execute();
+  if ((await openSignInLinks(trx, alumniId)) >= MAX_OPEN_SIGN_IN_LINKS) return undefined;
+  return createAlumniLink(trx, alumniId, purpose, email);
 }
 
 /** The link's purpose while it can still be used (no side effect: mail scanners open links). */

@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error.ts';
 import { invitationContext } from '../invitations/context.ts';
 import { CsrfField } from '../web/csrf.ts';
 import { ALUMNI_COOKIE } from './auth-plugin.ts';
-import { createAlumniLink, findUsableAlumniLink, MAX_OPEN_SIGN_IN_LINKS, openSignInLinks, spendAlumniLink, verifyAddress } from './links.ts';
+import { claimSignInLink, findUsableAlumniLink, spendAlumniLink, verifyAddress } from './links.ts';
 import { queueAlumniLinkMail } from './mails.ts';
 import { endAlumniSession } from './sessions.ts';
 
@@ -31,15 +31,16 @@ export const alumniSignInRoutes: FastifyPluginAsync = async (fastify) => {
       .select(['id', 'name', 'locale', 'email', 'email_verified_on'])
       .where(sql<string>`lower(email)`, '=', email.toLowerCase())
       .executeTakeFirst();
-    if (member && (await openSignInLinks(app.db, member.id)) < MAX_OPEN_SIGN_IN_LINKS) {
+    if (member) {
       const ctx = await invitationContext(app);
       // Not verified yet: the mail is a fresh verification link, which also signs in.
       const purpose = member.email_verified_on ? 'sign_in' : 'verify';
-      await app.db.transaction().execute(async (trx) => {
-        const token = await createAlumniLink(trx, member.id, purpose, member.email);
-        await queueAlumniLinkMail(trx, ctx, purpose, member, member.email, token);
+      const queued = await app.db.transaction().execute(async (trx) => {
+        const token = await claimSignInLink(trx, member.id, purpose, member.email);
+        if (token) await queueAlumniLinkMail(trx, ctx, purpose, member, member.email, token);
+        return token !== undefined;
       });
-      app.worker.wake();
+      if (queued) app.worker.wake();
     }
     return reply.view('message', { title: request.t('alumni.sign_in.title'), state: 'check-mail', message: request.t('alumni.sign_in.sent') });
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -16,6 +17,8 @@ export interface Config {
   logLevel: string;
   anonymityK: number;
   releaseMaxDays: number;
+  /** The proxies whose X-Forwarded-For is believed (fastify's `trustProxy`); false: the socket's address is the client's. */
+  trustProxy: string[] | false;
 }
 
 /** A configuration value that would stop Honne from working: the message names the variable. */
@@ -52,6 +55,30 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
   return raw;
+}
+
+/** proxy-addr's names for address ranges, which fastify accepts besides addresses and CIDRs. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  const [, address = '', prefix] = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(entry) ?? [];
+  const version = isIP(address);
+  return version !== 0 && (prefix === undefined || Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Only the listed proxies may say who the client is: trusting every sender of
+ * X-Forwarded-For would let any client pick the address that throttling and the
+ * audit log see. No hop count: fastify 5 trusts nobody with one.
+ */
+function trustedProxies(env: Env): string[] | false {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyEntry(entry));
+  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `must list proxy addresses or ranges (e.g. 127.0.0.1,10.0.0.0/8 or loopback), got "${bad}"`);
+  return entries;
 }
 
 /**
@@ -98,5 +125,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     anonymityK: integer(env, 'ANONYMITY_K', 5, 3, 1000),
     releaseMaxDays: integer(env, 'RELEASE_MAX_DAYS', 30, 1, 365),
+    trustProxy: trustedProxies(env),
   };
 }

@@ -43,13 +43,15 @@ export async function endAllSessions(db: Kysely<Database>, userId: string): Prom
   return Number(result.numDeletedRows);
 }
 
-/** Expired sessions, old sign-in failures and spent links: nobody needs them. */
+/** Expired sessions, old sign-in failures and counts, and spent links: nobody needs them. */
 export async function purgeStaleAuthRows(db: Kysely<Database>): Promise<number> {
   const sessions = await db
     .deleteFrom('staff_session')
     .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('last_seen_at', '<', sql<Date>`now() - ${IDLE}::interval`)]))
     .executeTakeFirst();
   const failures = await db.deleteFrom('sign_in_failure').where('failed_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+  // A day after its last try an address without an account counts afresh: not every address ever typed is kept.
+  const unknown = await sql`DELETE FROM sign_in_unknown_account WHERE last_failed_at < now() - interval '1 day'`.execute(db);
   const links = await db.deleteFrom('one_time_link').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
-  return Number(sessions.numDeletedRows) + Number(failures.numDeletedRows) + Number(links.numDeletedRows);
+  return Number(sessions.numDeletedRows) + Number(failures.numDeletedRows) + Number(unknown.numAffectedRows ?? 0) + Number(links.numDeletedRows);
 }
