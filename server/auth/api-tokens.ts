@@ -33,3 +33,18 @@ export async function verifyApiToken(db: Kysely<Database>, token: string): Promi
     .execute();
   return row.id;
 }
+
+/** Every token for the admins' list, newest first: names and days, never a hash. */
+export async function listApiTokens(db: Kysely<Database>) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'name', sql<string>`created_at::date::text`.as('created_on'), 'last_used_on', 'revoked_at'])
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revokes a token still in use; its name if it was, for the audit log. */
+export async function revokeApiToken(db: Kysely<Database>, id: string): Promise<string | undefined> {
+  const revoked = await db.updateTable('api_token').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning('name').executeTakeFirst();
+  return revoked?.name;
+}

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, RawBuilder } from 'kysely';
-import type { Locale } from './schema.ts';
+import type { Locale } from '../i18n/locale.ts';
 
 /*
  * The alumni network and "you said, we did" (migration 0008): identified people

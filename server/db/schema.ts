@@ -8,13 +8,14 @@ import type {
   ImprovementActionTable,
   NewsletterTable,
 } from './alumni-schema.ts';
+import type { Locale } from '../i18n/locale.ts';
 
 /** Dates are 'YYYY-MM-DD' strings on both drivers (see connect.ts); timestamps are Date. */
 type DateOnly = string;
 type CreatedAt = ColumnType<Date, never, never>;
 
 export type ExitType = 'voluntary' | 'involuntary' | 'retirement' | 'contract_end';
-export type Locale = 'ja' | 'en';
+export type { Locale };
 export type TenureBand = 'lt1' | '1to3' | '3to5' | '5to10' | '10plus';
 /** HR's judgement as copied with the answers: null on the leaver record is 'unassessed'. */
 export type Regrettable = 'yes' | 'no' | 'unassessed';

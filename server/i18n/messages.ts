@@ -9,9 +9,9 @@ import { leaverMessages } from '../leavers/messages.ts';
 import { staffMessages } from '../staff/messages.ts';
 import { userMessages } from '../staff/user-messages.ts';
 
-export const LOCALES = ['ja', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'ja';
+import { isLocale, type Locale } from './locale.ts';
+
+export { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './locale.ts';
 
 const coreJa = {
   'app.name': 'Honne',
@@ -149,10 +149,6 @@ export function translate(locale: Locale, key: MessageKey, params: Params = {}):
   return catalogues[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
-}
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
 /** The first supported language in an Accept-Language header, honouring q-values. */

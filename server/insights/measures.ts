@@ -11,6 +11,9 @@ export interface Measures {
   managerSupport: { mean: number } | null;
 }
 
+/** A report cell: suppressed, with no number at all, or its measures. */
+export type Cell = ({ suppressed: false } & Measures) | { suppressed: true };
+
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function histogram(counts: Record<string, number>, question: string, min: number, max: number): number[] {

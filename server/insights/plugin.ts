@@ -3,7 +3,8 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import { ALL } from './lattice.ts';
 import { loadDepartments } from './load.ts';
-import { parsePeriod, type Scope, type Summary, type SummaryRequest, summarize } from './summary.ts';
+import type { Scope } from './scope.ts';
+import { parsePeriod, type Summary, type SummaryRequest, summarize } from './summary.ts';
 import { loadYearData, reasonsSeparable, type YearSource } from './year-data.ts';
 
 export interface Insights {

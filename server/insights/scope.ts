@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { StaffUser } from '../staff/users.ts';
 import { childrenOf, subtree } from './lattice.ts';
-import type { Scope } from './summary.ts';
+
+/** Whose report it is: HR and admins see everything, a manager their departments' subtrees. */
+export type Scope = { all: true } | { all: false; departmentIds: string[] };
 
 /** HR and admins see the whole organisation; a manager the departments assigned to them (and below). */
 export async function scopeOf(db: Kysely<Database>, staff: StaffUser): Promise<Scope> {

@@ -4,8 +4,8 @@ import type { Database, ExitType, Regrettable } from '../db/schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { ALL, QUARTERS } from './lattice.ts';
 import { loadDepartments } from './load.ts';
-import { departmentsInScope } from './scope.ts';
-import type { Measures } from './measures.ts';
+import type { Cell } from './measures.ts';
+import { departmentsInScope, type Scope } from './scope.ts';
 import { cell, leavesOutCoarser, loadYearData, type YearData, type YearSource } from './year-data.ts';
 
 export const GROUP_BY = ['quarter', 'department', 'tenure', 'exitType', 'regrettable'] as const;
@@ -21,10 +21,6 @@ export interface SummaryRequest {
   groupBy?: GroupBy;
 }
 
-/** Whose report it is: HR and admins see everything, a manager their departments' subtrees. */
-export type Scope = { all: true } | { all: false; departmentIds: string[] };
-
-export type Cell = ({ suppressed: false } & Measures) | { suppressed: true };
 export interface Group {
   key: string;
   label: string;

@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { ALL, buildLattice, cellKey, type Lattice, QUARTERS, subtree } from './lattice.ts';
 import { loadInvited, loadYear } from './load.ts';
-import { measuresOf } from './measures.ts';
+import { type Cell, measuresOf } from './measures.ts';
 import { type ShownCells, shownCells } from './suppress.ts';
-import type { Cell } from './summary.ts';
 
 type Row = Omit<Awaited<ReturnType<typeof loadYear>>[number], 'counts'> & {
   /** The rollup's counts as one number per key of `countKeys`: summing them is a loop over a typed array. */

@@ -2,13 +2,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { recordAudit } from '../audit/record.ts';
-import { jsonb } from '../db/jsonb.ts';
 import { composeIssue, type Issue } from './compose.ts';
 import { AppError } from '../errors/app-error.ts';
 import { inLocale, listActions } from '../improvements/actions.ts';
 import { yearsWithData } from '../insights/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { CsrfField } from '../web/csrf.ts';
+import { createIssue, findIssue, type IssueInput, listIssues, updateIssue } from './issues.ts';
 import { audienceSize, sendNewsletter } from './send.ts';
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -27,10 +27,14 @@ const IssueForm = Type.Object(
 type IssueForm = Static<typeof IssueForm>;
 const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
 
-const issueValues = (body: IssueForm) => {
-  const ids = body.actionIds === undefined ? [] : Array.isArray(body.actionIds) ? body.actionIds : [body.actionIds];
-  return { subject_ja: body.subjectJa.trim(), subject_en: body.subjectEn.trim(), body_ja: body.bodyJa, body_en: body.bodyEn, action_ids: jsonb([...new Set(ids)]), reasons_period: body.reasonsPeriod || null };
-};
+const issueInput = (body: IssueForm): IssueInput => ({
+  subjectJa: body.subjectJa,
+  subjectEn: body.subjectEn,
+  bodyJa: body.bodyJa,
+  bodyEn: body.bodyEn,
+  actionIds: body.actionIds === undefined ? [] : Array.isArray(body.actionIds) ? body.actionIds : [body.actionIds],
+  reasonsPeriod: body.reasonsPeriod || null,
+});
 
 /** The newsletter composer: write (ja/en), insert published actions and the period's top reasons, preview, send. */
 export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
@@ -43,15 +47,15 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
     const periods = years.flatMap((y) => [String(y), ...['Q4', 'Q3', 'Q2', 'Q1'].map((q) => `${y}-${q}`)]);
     return { title: request.t(issue ? 'newsletters.edit' : 'newsletters.new'), issue, actions: actions.map((a) => ({ ...a, ...inLocale(a, request.locale) })), periods };
   };
-  const findIssue = async (id: string) => {
-    const issue = await app.db.selectFrom('newsletter').selectAll().where('id', '=', id).executeTakeFirst();
+  const issueOr404 = async (id: string) => {
+    const issue = await findIssue(app.db, id);
     if (!issue) throw notFound();
     return issue;
   };
 
   app.get('/staff/newsletters', { preHandler: hrOnly }, async (request, reply) => {
     const [issues, audience] = await Promise.all([
-      app.db.selectFrom('newsletter').select(['id', 'subject_ja', 'subject_en', 'created_at', 'sent_at', 'recipients']).orderBy('created_at', 'desc').execute(),
+      listIssues(app.db),
       audienceSize(app.db),
     ]);
     return reply.view('staff/newsletters', { title: request.t('newsletters.title'), issues, audience });
@@ -60,26 +64,25 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/staff/newsletters/new', { preHandler: hrOnly }, async (request, reply) => reply.view('staff/newsletter-form', await editor(request, null)));
 
   app.post('/staff/newsletters', { preHandler: hrOnly, schema: { body: IssueForm } }, async (request, reply) => {
-    const { id } = await app.db.insertInto('newsletter').values({ ...issueValues(request.body), created_by: request.staff!.id }).returning('id').executeTakeFirstOrThrow();
+    const id = await createIssue(app.db, issueInput(request.body), request.staff!.id);
     return reply.redirect(`/staff/newsletters/${id}/preview`, 303);
   });
 
   app.get('/staff/newsletters/:id', { preHandler: hrOnly, schema: { params: Params } }, async (request, reply) => {
-    const issue = await findIssue(request.params.id);
+    const issue = await issueOr404(request.params.id);
     if (issue.sent_at) return reply.redirect(`/staff/newsletters/${issue.id}/preview`, 303);
     return reply.view('staff/newsletter-form', await editor(request, issue));
   });
 
   app.post('/staff/newsletters/:id', { preHandler: hrOnly, schema: { params: Params, body: IssueForm } }, async (request, reply) => {
-    await findIssue(request.params.id);
-    const updated = await app.db.updateTable('newsletter').set({ ...issueValues(request.body), updated_at: new Date() }).where('id', '=', request.params.id).where('sent_at', 'is', null).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
+    await issueOr404(request.params.id);
+    if (!(await updateIssue(app.db, request.params.id, issueInput(request.body)))) throw new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
     return reply.redirect(`/staff/newsletters/${request.params.id}/preview`, 303);
   });
 
   // Both languages exactly as recipients will get them (the links are examples).
   app.get('/staff/newsletters/:id/preview', { preHandler: hrOnly, schema: { params: Params } }, async (request, reply) => {
-    const issue = await findIssue(request.params.id);
+    const issue = await issueOr404(request.params.id);
     const name = await company();
     const example = `${app.config.publicUrl}/alumni/unsubscribe/EXAMPLE`;
     const mails = await Promise.all((['ja', 'en'] as const).map(async (locale) =>

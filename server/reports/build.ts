@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Locale, translate } from '../i18n/messages.ts';
-import type { Scope } from '../insights/summary.ts';
+import type { Scope } from '../insights/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { today } from '../shared/dates.ts';
 import { quarterlyData } from './quarterly-data.ts';

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { Locale, MessageKey, Params } from '../i18n/messages.ts';
-import type { Cell } from '../insights/summary.ts';
+import type { Cell } from '../insights/measures.ts';
 import type { ChartImage } from './charts.ts';
 import { useReportFont } from './pdf-font.ts';
 import type { QuarterlyData } from './quarterly-data.ts';

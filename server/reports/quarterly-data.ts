@@ -7,7 +7,9 @@ import { groupComments } from '../insights/comments.ts';
 import { reasonLabels } from '../insights/labels.ts';
 import { childrenOf, subtree } from '../insights/lattice.ts';
 import { loadDepartments } from '../insights/load.ts';
-import type { Cell, Group, Scope } from '../insights/summary.ts';
+import type { Cell } from '../insights/measures.ts';
+import type { Scope } from '../insights/scope.ts';
+import type { Group } from '../insights/summary.ts';
 import { previousQuarter } from '../shared/dates.ts';
 
 export interface QuarterlyData {

@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { Cell, Group } from '../insights/summary.ts';
+import type { Cell } from '../insights/measures.ts';
+import type { Group } from '../insights/summary.ts';
 import { type ChartImage, COLORS, renderChart } from './charts.ts';
 
 type Translate = (key: 'report.suppressed' | 'report.responses_series') => string;

@@ -74,3 +74,8 @@ export function requireOpen(invitation: InvitationForRespondent | null): Invitat
   if (invitation.state !== 'open') throw linkError(invitation.state);
   return invitation;
 }
+
+/** The first opening of a link, as a day only (privacy rule 2). */
+export async function markOpened(db: Kysely<Database>, invitationId: string): Promise<void> {
+  await db.updateTable('invitation').set({ opened_on: sql<string>`current_date` }).where('id', '=', invitationId).where('opened_on', 'is', null).execute();
+}

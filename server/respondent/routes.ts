@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { signId, verifySignedId } from '../alumni/signed-id.ts';
 import { coalesce } from '../db/coalesce.ts';
@@ -9,7 +8,7 @@ import { answerTextErrors } from '../surveys/answer-text.ts';
 import { type Completion, completeAndPool } from './complete-and-pool.ts';
 import { completeSurvey, versionFor } from './complete-survey.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
-import { findInvitationsByTokens, type InvitationForRespondent, requireOpen } from './invitation-by-token.ts';
+import { findInvitationsByTokens, type InvitationForRespondent, markOpened, requireOpen } from './invitation-by-token.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const Answers = Type.Record(Type.String({ maxLength: 200 }), Type.Unknown());
@@ -54,7 +53,7 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
     const { token } = request.params;
     const invitation = requireOpen(request.invitation);
     if (!invitation.opened) {
-      await app.db.updateTable('invitation').set({ opened_on: sql<string>`current_date` }).where('id', '=', invitation.id).execute();
+      await markOpened(app.db, invitation.id);
     }
     const draft = await loadDraft(app.db, app.keys, token, invitation.id);
     const version = await versionFor(app, invitation.survey, draft?.surveyVersion);

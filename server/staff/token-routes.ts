@@ -1,11 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { CsrfField } from '../web/csrf.ts';
 import { recordAudit } from '../audit/record.ts';
-import { createApiToken } from '../auth/api-tokens.ts';
-
+import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.ts';
 
 /** API tokens, created and revoked by administrators; a new token is shown once. */
 export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
@@ -13,11 +11,7 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
   const adminOnly = app.requireStaff(['admin']);
 
   const listPage = async (request: FastifyRequest, reply: FastifyReply, created: string | null) => {
-    const tokens = await app.db
-      .selectFrom('api_token')
-      .select(['id', 'name', sql<string>`created_at::date::text`.as('created_on'), 'last_used_on', 'revoked_at'])
-      .orderBy('created_at', 'desc')
-      .execute();
+    const tokens = await listApiTokens(app.db);
     return reply.view('staff/tokens', { title: request.t('staff.tokens.title'), tokens, created });
   };
 
@@ -39,14 +33,8 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
     '/staff/tokens/:id/revoke',
     { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(CsrfField) } },
     async (request, reply) => {
-      const revoked = await app.db
-        .updateTable('api_token')
-        .set({ revoked_at: sql<Date>`now()` })
-        .where('id', '=', request.params.id)
-        .where('revoked_at', 'is', null)
-        .returning('name')
-        .executeTakeFirst();
-      if (revoked) await recordAudit(app.db, { action: 'api_token_revoked', actor: request.staff, target: revoked.name, ip: request.ip, details: { apiTokenId: request.params.id } });
+      const revoked = await revokeApiToken(app.db, request.params.id);
+      if (revoked) await recordAudit(app.db, { action: 'api_token_revoked', actor: request.staff, target: revoked, ip: request.ip, details: { apiTokenId: request.params.id } });
       request.log.info({ staffId: request.staff!.id, apiTokenId: request.params.id }, 'api token revoked');
       return reply.redirect('/staff/tokens', 303);
     },

@@ -1,6 +1,6 @@
 import { type Locale, translate } from '../i18n/messages.ts';
 import { isStorableText } from '../shared/text.ts';
-import type { AnswerError, CheckedAnswers } from './validate-answers.ts';
+import type { AnswerError, CheckedAnswers } from './answer-types.ts';
 
 /**
  * Free text is at most this many UTF-16 code units (JavaScript's length, the unit of

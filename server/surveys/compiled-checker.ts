@@ -1,7 +1,7 @@
 import { ConditionRunner, Helpers, Model, surveyLocalization } from 'survey-core';
 import { type Locale, translate } from '../i18n/messages.ts';
 import { textLimit } from './answer-text.ts';
-import type { AnswerChecker, AnswerError } from './validate-answers.ts';
+import type { AnswerChecker, AnswerError } from './answer-types.ts';
 
 /**
  * Building a survey-core model and setting its data costs about a millisecond a

@@ -2,18 +2,11 @@ import { type Question, Model } from 'survey-core';
 import 'survey-core/i18n/japanese';
 import { type Locale, translate } from '../i18n/messages.ts';
 import { textLimit, withTextErrors } from './answer-text.ts';
+import type { AnswerChecker, AnswerError, CheckedAnswers } from './answer-types.ts';
 import { compileChecker } from './compiled-checker.ts';
 
-export interface AnswerError {
-  question: string;
-  message: string;
-}
+export type { AnswerChecker, AnswerError, CheckedAnswers };
 
-export interface CheckedAnswers {
-  errors: AnswerError[];
-  /** The answers to store: those of visible questions only, as the browser keeps them. */
-  answers: Record<string, unknown>;
-}
 
 const CHOICE_TYPES = new Set(['radiogroup', 'dropdown', 'checkbox', 'tagbox', 'imagepicker', 'ranking']);
 const MULTI_TYPES = new Set(['checkbox', 'tagbox', 'ranking']);
@@ -50,8 +43,6 @@ function shapeError(question: AnyQuestion, value: unknown, locale: Locale): stri
   }
   return undefined;
 }
-
-export type AnswerChecker = (submitted: Record<string, unknown>, locale: Locale) => CheckedAnswers;
 
 /**
  * Validates answers against a survey definition with survey-core, the same engine
