@@ -48,7 +48,7 @@ export interface AppOptions {
 export async function buildApp(config: Config, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Unknown properties are an error, not silently dropped; types are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
