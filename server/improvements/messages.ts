@@ -26,7 +26,6 @@ const ja = {
   'improvements.error.day_range': '1900-01-01 から 2200-12-31 までの日付を入力してください。',
   'improvements.for_reason': 'この理由への施策',
   // Joining the alumni network (server/alumni/membership.ts); here as the alumni catalogue is another change's.
-  'alumni.error.left_year': '記録されている退職日({year} 年)に誤りがあるため、アルムナイに登録できません。お手数ですが人事部にご連絡ください。',
   'newsletters.title': 'アルムナイ ニュースレター',
   'newsletters.intro': 'ニュースレターに同意し、メールアドレスを確認済みのアルムナイ({count} 人)に、それぞれの言語で送ります。',
   'newsletters.new': '新しい号を作成',
@@ -82,7 +81,6 @@ const en: Record<keyof typeof ja, string> = {
   'improvements.error.done_on': 'Give the day a done action was completed.',
   'improvements.error.day_range': 'Give a day from 1900-01-01 to 2200-12-31.',
   'improvements.for_reason': 'Actions on this reason',
-  'alumni.error.left_year': 'The last day on record (in {year}) cannot be right, so you cannot join the alumni network yet. Please contact HR.',
   'newsletters.title': 'Alumni newsletter',
   'newsletters.intro': 'Sent to alumni who consented to the newsletter and confirmed their address ({count} now), each in their language.',
   'newsletters.new': 'New issue',

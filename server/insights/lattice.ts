@@ -65,11 +65,11 @@ export interface Lattice {
 
 export const cellKey = (period: string, department: string, exit: string, band: string, regret: string) => `${period}|${department}|${exit}|${band}|${regret}`;
 
-/** The departments under `id` (itself included); '*' is the whole organisation. */
+/** The departments under `id` (itself included); '*' is the whole organisation. Each once, even in a cycle. */
 export function subtree(children: Map<string, string[]>, id: string): string[] {
-  const out = [id];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
-  return out;
+  const seen = new Set([id]);
+  for (const at of seen) for (const kid of children.get(at) ?? []) seen.add(kid);
+  return [...seen];
 }
 
 /** Each department's sub-departments; the top-level ones sit under ALL, the whole organisation. */
