@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { createApiToken } from '../server/auth/api-tokens.ts';
+import { isDayInRange, normaliseDay } from '../server/shared/dates.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { leaverInput } from './helpers/fixtures.ts';
 import { postForm, staffCookie } from './helpers/staff.ts';
@@ -8,6 +9,13 @@ import { postForm, staffCookie } from './helpers/staff.ts';
 // PostgreSQL has no year 0, and a last day near 9999 overflows the expiry's arithmetic.
 const RANGE_EN = 'Give a day from 1900-01-01 to 2200-12-31.';
 const RANGE_JA = '1900-01-01 から 2200-12-31 までの日付を入力してください。';
+
+t.test('days: real calendar dates only, and only from 1900-01-01 to 2200-12-31', async (t) => {
+  const days = ['2026/4/1', ' 2024-02-29 ', '2000-02-29', '2023-02-29', '1900-02-29', '2100-02-29', '2026-04-31', '2026-00-10', '2026-13-01', '2026-01-00', '2026-1-32', '0000-01-01', '26-01-01'];
+  t.same(days.map(normaliseDay), ['2026-04-01', '2024-02-29', '2000-02-29', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, '0000-01-01', undefined]);
+  const bounds = ['1899-12-31', '1900-01-01', '2200-12-31', '2201-01-01', '9999-12-31', '2026-02-30', '2026/01/05', ' 2026-01-05'];
+  t.same(bounds.map(isDayInRange), [false, true, true, false, false, false, false, false]);
+});
 
 async function setup(t: Test) {
   const ctx = await buildTestApp(t);
