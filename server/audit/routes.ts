@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DayFilter } from '../shared/day-filter.ts';
 import { listAuditEvents } from './list-events.ts';
 import { AUDIT_ACTIONS } from './record.ts';
 
 const Filter = Type.Object({
   action: Type.Optional(Type.Union([Type.Enum([...AUDIT_ACTIONS]), Type.Literal('')])),
   actor: Type.Optional(Type.String({ maxLength: 254 })),
-  from: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('')])),
-  to: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('')])),
+  from: DayFilter,
+  to: DayFilter,
   before: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
   lang: Type.Optional(Type.String()),
 });

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DayFilter } from '../shared/day-filter.ts';
 import { INVITATION_STATUSES, listLeavers } from './list-leavers.ts';
 
 const Query = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   department: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Literal('')])),
   status: Type.Optional(Type.Union([Type.Enum([...INVITATION_STATUSES]), Type.Literal('')])),
-  from: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('')])),
-  to: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Literal('')])),
+  from: DayFilter,
+  to: DayFilter,
   page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
   lang: Type.Optional(Type.String()),
 });
