@@ -3,7 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock.ts';
-import { PostgresJsDialect } from './postgres-js-dialect.ts';
+import { PostgresJsDialect, PostgresJsPool } from './postgres-js-dialect.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -19,6 +19,9 @@ const hexToBuffer = (value: string) => Buffer.from(value.slice(2), 'hex');
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'embedded' | 'postgres';
+  /** The postgres.js clients behind `db` (PostgreSQL only). */
+  pool?: PostgresJsPool;
+  /** Ends the connections; on PostgreSQL, statements still running after 3 s are cut off. */
   close(): Promise<void>;
 }
 
@@ -31,10 +34,23 @@ export interface ConnectOptions {
   maxConnections?: number;
 }
 
-export function postgresClient(url: string, max = 10) {
+/**
+ * A postgres.js client as Honne uses it. `connect_timeout` is short: while the server
+ * cannot be reached, a statement fails in seconds (a 503) instead of waiting 30 s. The
+ * retry backoff stays short too (postgres.js grows it to 20 s across failed connects,
+ * which then delays the first queries after the server is back). idle_timeout and
+ * max_lifetime are off: PostgresJsPool treats every close as a lost connection and
+ * keeps the lifetime itself.
+ */
+export function postgresClient(url: string, max = 10, onclose?: () => void) {
   return postgres(url, {
     max,
+    connect_timeout: 5,
+    idle_timeout: 0,
+    max_lifetime: 0,
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
     onnotice: () => {},
+    ...(onclose ? { onclose } : {}),
     types: {
       int8: { to: OID.int8, from: [OID.int8], serialize: String, parse: Number },
       numeric: { to: OID.numeric, from: [OID.numeric], serialize: String, parse: Number },
@@ -59,9 +75,10 @@ export async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise
 
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgresClient(options.databaseUrl, options.maxConnections);
-    const db = new Kysely<Database>({ dialect: new PostgresJsDialect(client) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const url = options.databaseUrl;
+    const pool = new PostgresJsPool({ open: (onclose) => postgresClient(url, options.maxConnections, onclose) });
+    const db = new Kysely<Database>({ dialect: new PostgresJsDialect(pool) });
+    return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   const dir = options.embeddedDir ?? 'memory://';
   const unlock = dir.startsWith('memory://') ? () => {} : lockEmbeddedDatabase(dir);
