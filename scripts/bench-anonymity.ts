@@ -45,8 +45,9 @@ try {
   const now = today();
   const answers = leavers.map((l, i) => {
     const cohort: Cohort = { departmentId: l.department_id!, tenureBand: tenureBand(l.hire_date, l.last_day), exitType: l.exit_type, regrettable: regrettableOf(l.regrettable), quarter: quarterOf(l.last_day) };
-    const completed = addDays(l.last_day, Math.floor(random() * 28));
-    return { id: String(i), cohort, completed: completed > now ? now : completed };
+    // Days compare as strings ('YYYY-MM-DD'); nobody completes after today.
+    const completed = [addDays(l.last_day, Math.floor(random() * 28)), now].sort()[0]!;
+    return { id: String(i), cohort, completed };
   });
   console.log(`bench:anonymity: demo company, ${answers.length} answers, k = ${K}`);
   console.log('release'.padEnd(22), 'exact', 'organisation', 'parent dept', 'year only', 'any tenure', 'any exit', 'any regret', 'waiting'.padStart(8));

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config/config.ts';
-import { connect, embeddedDir } from './db/connect.ts';
+import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { connect, type DatabaseHandle, embeddedDir } from './db/connect.ts';
 import { EmbeddedDatabaseBusyError } from './db/embedded-lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logging.ts';
@@ -9,7 +9,7 @@ import { firstRunSetupUrl } from './staff/first-run.ts';
 
 /** Owns what buildApp does not: the process, the listening socket, start-up and shutdown. */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -19,7 +19,7 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
 
-  let database;
+  let database: DatabaseHandle;
   try {
     database = await connect({ databaseUrl: config.databaseUrl, embeddedDir: embeddedDir(config.dataDir) });
   } catch (error) {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, loadConfig } from '../server/config/config.ts';
+import { type ConfigError, loadConfig } from '../server/config/config.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { csrf } from './helpers/staff.ts';
 

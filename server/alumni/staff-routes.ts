@@ -76,7 +76,7 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/staff/alumni/:id', { preHandler: hrOnly, schema: { params: Params, querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const record = await memberRecord(app.db, request.params.id);
-    if (!record || !record.email_verified_on) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
+    if (!record?.email_verified_on) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
     const [hr, departments] = await Promise.all([
       app.db.selectFrom('alumni').leftJoin('leaver', 'leaver.id', 'alumni.leaver_id').select(['leaver.rehire_eligibility', 'leaver.rehire_note', 'alumni.rehired_department_id']).where('alumni.id', '=', record.id).executeTakeFirstOrThrow(),
       loadDepartments(app.db),
