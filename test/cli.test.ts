@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import t from 'tap';
 import { connect } from '../server/db/connect.ts';
 import { lockEmbeddedDatabase } from '../server/db/embedded-lock.ts';
+import { runCli } from '../scripts/cli/commands.ts';
 import { TEST_SECRET } from './helpers/app.ts';
 import { testDatabase } from './helpers/database.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-// Every command is a new process that loads the app and opens the database: about twenty of them.
+// Every command loads the app and opens the database: about twenty of them.
 t.setTimeout(300_000);
 
-function honne(args: string[], env: Record<string, string | undefined>) {
+/** The CLI as a process would run it, in this one (a process of its own takes seconds to start). */
+async function honne(args: string[], env: Record<string, string | undefined>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { env: { LANG: 'C', ...env }, out: (text: string) => out.push(`${text}\n`), err: (text: string) => err.push(`${text}\n`), progress: () => {} };
+  const code = await runCli(args, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** The real entry point, in a process of its own. */
+function spawned(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/honne.ts', ...args], {
       cwd: ROOT,
@@ -96,7 +107,7 @@ t.test('commands against the database under test', async (t) => {
 t.test('refuses, clearly, while another process holds the embedded database', async (t) => {
   const dataDir = t.testdir();
   const release = lockEmbeddedDatabase(join(dataDir, 'pg'));
-  const refused = await honne(leaverArgs('LOCK-1'), { DATA_DIR: dataDir });
+  const refused = await spawned(leaverArgs('LOCK-1'), { DATA_DIR: dataDir });
   release();
   t.equal(refused.code, 2);
   t.match(refused.stderr, new RegExp(`in use by another Honne process \\(pid ${process.pid}\\)`));
@@ -105,7 +116,7 @@ t.test('refuses, clearly, while another process holds the embedded database', as
 });
 
 t.test('usage', async (t) => {
-  const unknown = await honne(['frobnicate'], { DATA_DIR: t.testdir() });
+  const unknown = await spawned(['frobnicate'], { DATA_DIR: t.testdir() });
   t.equal(unknown.code, 2);
   t.match(unknown.stdout, /Usage: npm run honne/);
   const badOption = await honne(['token', 'create', '--colour'], { DATA_DIR: t.testdir() });
