@@ -42,7 +42,7 @@ export interface ConnectOptions {
  * max_lifetime are off: PostgresJsPool treats every close as a lost connection and
  * keeps the lifetime itself.
  */
-export function postgresClient(url: string, max = 10, onclose?: () => void) {
+export function postgresClient(url: string, max = 10, events: { onclose?(): void; onparameter?(): void } = {}) {
   return postgres(url, {
     max,
     connect_timeout: 5,
@@ -50,7 +50,8 @@ export function postgresClient(url: string, max = 10, onclose?: () => void) {
     max_lifetime: 0,
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
     onnotice: () => {},
-    ...(onclose ? { onclose } : {}),
+    ...(events.onclose ? { onclose: events.onclose } : {}),
+    ...(events.onparameter ? { onparameter: events.onparameter } : {}),
     types: {
       int8: { to: OID.int8, from: [OID.int8], serialize: String, parse: Number },
       numeric: { to: OID.numeric, from: [OID.numeric], serialize: String, parse: Number },
@@ -76,7 +77,7 @@ export async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const url = options.databaseUrl;
-    const pool = new PostgresJsPool({ open: (onclose) => postgresClient(url, options.maxConnections, onclose) });
+    const pool = new PostgresJsPool({ open: (events) => postgresClient(url, options.maxConnections, events) });
     const db = new Kysely<Database>({ dialect: new PostgresJsDialect(pool) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }

@@ -51,18 +51,18 @@ function unavailable(error: unknown): unknown {
 interface Generation {
   readonly sql: postgres.Sql;
   readonly born: number;
+  /** One of its connections got as far as the server's parameters: a close is then a lost connection, not a failed connect. */
+  established: boolean;
   /** A connection was lost: nothing new goes to this client, and its reservations are not trusted. */
   broken: boolean;
   /** Replaced: new work goes to another client. */
   retired: boolean;
-  /** Transactions holding one of its connections. */
+  /** Transactions holding one of its connections: a client replaced for its age is ended when they are done. */
   reservations: number;
   /** Ends the client once it is retired and its last reservation is back. */
   ending?: Promise<void>;
   /** Rejecters of the statements and reservations waiting on this client. */
   waiting: Set<(error: unknown) => void>;
-  /** Rejecters of the reservations not granted yet: nothing has run on them, so they fail as soon as the client breaks. */
-  reserving: Set<(error: unknown) => void>;
 }
 
 /**
@@ -70,7 +70,8 @@ interface Generation {
  * first: postgres.js's end() can resolve while a query or reserve() still waits in its
  * queue, never to be answered; such a wait is rejected when the client's grace is over.
  */
-function guarded<T>(generation: Generation, work: PromiseLike<T>, waiting = generation.waiting): Promise<T> {
+function guarded<T>(generation: Generation, work: PromiseLike<T>): Promise<T> {
+  const waiting = generation.waiting;
   return new Promise<T>((resolve, reject) => {
     waiting.add(reject);
     work.then(
@@ -87,8 +88,11 @@ function guarded<T>(generation: Generation, work: PromiseLike<T>, waiting = gene
 }
 
 export interface PoolOptions {
-  /** Opens a postgres.js client whose `onclose` is the given function (and without its own idle_timeout/max_lifetime). */
-  open(onclose: () => void): postgres.Sql;
+  /**
+   * Opens a postgres.js client with these as its `onclose` and `onparameter` (and
+   * without its own idle_timeout/max_lifetime).
+   */
+  open(events: { onclose(): void; onparameter(): void }): postgres.Sql;
   /** How long work on a client with a lost connection may finish before its connections are destroyed. */
   brokenGraceSeconds?: number;
   /** A client is replaced (gracefully) after this long, as postgres.js's max_lifetime would. */
@@ -109,9 +113,11 @@ export interface PoolOptions {
  * - queries pipelined onto a socket between its 'error' and 'close' events are never
  *   answered nor rejected (closed(true) does not reject them): they hang forever;
  * - `reserve().release()` of a connection that died puts it into the open queue with
- *   no socket (and a query on it throws from a setImmediate).
+ *   no socket (a query on it then throws from a setImmediate and never settles);
+ * - a reserve() whose connect fails is rejected but stays in the client's queue, and
+ *   takes a connection for good once the server is back (transactions use begin()).
  * No released version fixes these (3.4.9 is the newest). So a client one of whose
- * connections closed unexpectedly is never used again: new work goes to a fresh client,
+ * connections closed after starting up is never used again: new work goes to a fresh client,
  * and the old one is ended, its stuck statements rejected after a short grace. The
  * driver's own idle_timeout/max_lifetime stay off (every close is then unexpected);
  * the lifetime is kept here by replacing the client once its transactions are done.
@@ -130,18 +136,30 @@ export class PostgresJsPool {
   }
 
   #open(): Generation {
-    const generation = { born: Date.now(), broken: false, retired: false, reservations: 0, waiting: new Set(), reserving: new Set() } as Generation;
-    (generation as { sql: postgres.Sql }).sql = this.#options.open(() => this.#lost(generation));
+    const generation = { born: Date.now(), established: false, broken: false, retired: false, reservations: 0, waiting: new Set() } as Generation;
+    (generation as { sql: postgres.Sql }).sql = this.#options.open({
+      onclose: () => this.#lost(generation),
+      // postgres.js reports a server parameter when it differs from what the client
+      // knew: each new client hears them from its first connection that starts up.
+      onparameter: () => {
+        generation.established = true;
+      },
+    });
     return generation;
   }
 
-  /** Called synchronously by postgres.js when any connection of the client closes. */
+  /**
+   * Called synchronously by postgres.js when any connection of the client closes. Before
+   * any connection started up, a close is a failed connect (refused, timed out, the
+   * server starting or stopping): that leaves no state behind, and the client is kept,
+   * so that an outage does not open a client for every request.
+   */
   #lost(generation: Generation) {
-    if (generation.broken || generation.ending || this.#ending) return;
+    if (!generation.established || generation.broken || this.#ending) return;
+    // Even while it is being ended: its transactions must not send anything more.
     generation.broken = true;
+    if (generation.ending) return;
     this.replacements++;
-    for (const reject of generation.reserving) reject(new DatabaseUnavailableError());
-    generation.reserving.clear();
     this.#retire(generation);
   }
 
@@ -200,26 +218,38 @@ export class PostgresJsPool {
   }
 }
 
+/** Settles the body of a postgres.js `begin()`: Kysely's commit or rollback. */
+const ROLLBACK = Symbol('rollback');
+
 /**
  * Why not kysely-postgres-js: it reserves a connection for every query, so at most
  * `max` queries are in flight and postgres.js cannot pipeline them (measured: a
  * third of the completion throughput). Here a single query goes through the pool,
- * which pipelines; only a transaction reserves a connection, from BEGIN to its end.
+ * which pipelines; only a transaction holds a connection, from BEGIN to its end.
+ *
+ * A transaction runs in postgres.js's `begin()`, not on `reserve()`: a reserve() that
+ * fails to connect stays in the client's queue and later takes a connection that is
+ * never given back, and release() puts a dead connection back into the open queue;
+ * begin() gives its connection back only after COMMIT or ROLLBACK succeeded.
  */
 class PooledConnection implements DatabaseConnection {
-  #reserved: postgres.ReservedSql | undefined;
+  #transaction: postgres.TransactionSql | undefined;
   #generation: Generation | undefined;
+  /** Settles the function given to begin(): resolve to commit, reject with ROLLBACK to roll back. */
+  #settle: ((outcome: 'commit' | typeof ROLLBACK) => void) | undefined;
+  /** begin()'s own promise: it settles after postgres.js sent COMMIT or ROLLBACK. */
+  #done: Promise<unknown> | undefined;
 
   constructor(private readonly pool: PostgresJsPool) {}
 
-  /** The reservation, unless its client lost a connection: then nothing more is sent on it. */
-  #target(): [postgres.Sql, Generation] {
-    if (!this.#reserved) {
+  /** The transaction, unless its client lost a connection: then nothing more is sent on it. */
+  #target(): [Pick<postgres.Sql, 'unsafe'>, Generation] {
+    if (!this.#generation) {
       const generation = this.pool.current();
       return [generation.sql, generation];
     }
-    if (this.#generation!.broken) throw new DatabaseUnavailableError();
-    return [this.#reserved, this.#generation!];
+    if (this.#generation.broken || !this.#transaction) throw new DatabaseUnavailableError();
+    return [this.#transaction, this.#generation];
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
@@ -243,41 +273,61 @@ class PooledConnection implements DatabaseConnection {
 
   async begin(settings: TransactionSettings): Promise<void> {
     const generation = this.pool.current();
+    this.#generation = generation;
+    const options = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
+    const body = new Promise<void>((resolve, reject) => {
+      this.#settle = (outcome) => (outcome === 'commit' ? resolve() : reject(ROLLBACK));
+    });
+    const started = new Promise<postgres.TransactionSql>((resolve, reject) => {
+      this.#done = generation.sql.begin(options, (transaction) => {
+        resolve(transaction);
+        return body;
+      });
+      this.#done.catch(reject);
+    });
     try {
-      const reserved = await guarded(generation, generation.sql.reserve(), generation.reserving);
-      this.#generation = generation;
-      this.#reserved = reserved;
+      this.#transaction = await guarded(generation, started);
       this.pool.reserved(generation);
-      const options = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
-      const [target] = this.#target();
-      await guarded(generation, target.unsafe(`start transaction ${options}`));
     } catch (error) {
-      this.release();
+      this.#forget();
       throw unavailable(error);
     }
   }
 
   async end(statement: 'commit' | 'rollback'): Promise<void> {
+    const generation = this.#generation;
+    const settle = this.#settle;
+    const done = this.#done;
+    this.#forget();
+    if (!generation || !settle || !done) throw new DatabaseUnavailableError();
+    // On a client that lost a connection the body is left pending: postgres.js would
+    // send COMMIT or ROLLBACK on the connection even if it is the dead one. The client
+    // is being ended, which closes the connection; the server rolls back.
+    if (generation.broken) {
+      if (statement === 'rollback') return;
+      throw new DatabaseUnavailableError();
+    }
+    settle(statement === 'commit' ? 'commit' : ROLLBACK);
     try {
-      // A rollback on a lost connection has happened already, on the server.
-      if (statement === 'rollback' && this.#generation?.broken) return;
-      const [target, generation] = this.#target();
-      await guarded(generation, target.unsafe(statement));
+      await guarded(generation, done);
     } catch (error) {
+      if (error === ROLLBACK) return;
       throw unavailable(error);
-    } finally {
-      this.release();
     }
   }
 
-  release(): void {
-    // A reservation of a client that lost a connection is not given back: the connection
-    // may be the dead one, and postgres.js would put it in its open queue. The client
-    // is being ended; ending it closes this connection too.
-    if (this.#reserved && !this.#generation!.broken) this.#reserved.release();
-    if (this.#reserved) this.pool.released(this.#generation!);
-    this.#reserved = undefined;
+  #forget() {
+    if (this.#transaction) this.pool.released(this.#generation!);
+    this.#transaction = undefined;
     this.#generation = undefined;
+    this.#settle = undefined;
+    this.#done = undefined;
+  }
+
+  release(): void {
+    // A transaction Kysely gives up without commit or rollback (it does not) would be rolled back here.
+    if (this.#settle && this.#generation && !this.#generation.broken) this.#settle(ROLLBACK);
+    this.#forget();
   }
 }
 
