@@ -52,14 +52,16 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
     exact(quarter, 'exitType'),
     app.insights.summarize({ ...base, from: `${year - 1}-Q1`, to: `${year}-Q4`, groupBy: 'quarter' }, scope),
   ]);
-  const department = current.summary.department ?? { id: departmentId, name: '' };
   const departments = await loadDepartments(app.db);
+  // A suppressed quarter's summary may roll up and name no department: the report still names its own.
+  const department = current.summary.department ?? { id: departmentId, name: departments.find((d) => d.id === departmentId)?.name ?? '' };
   let comments: string[] | null = null;
   if (!current.total.suppressed) {
     comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id), wholeOrganisation: false })).slice(0, MAX_COMMENTS);
   }
   const labels = reasonLabels(app.surveys, locale);
-  const actions = (await listActions(app.db, { departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({
+  // Managers read only what HR has published, as alumni do.
+  const actions = (await listActions(app.db, { published: true, departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({
     ...inLocale(action, locale),
     status: action.status,
     reasons: action.reasonCodes.map((code) => labels[code] ?? code),
