@@ -155,10 +155,10 @@ export class PostgresJsPool {
    * so that an outage does not open a client for every request.
    */
   #lost(generation: Generation) {
-    if (!generation.established || generation.broken || this.#ending) return;
+    if (!generation.established || generation.broken) return;
     // Even while it is being ended: its transactions must not send anything more.
     generation.broken = true;
-    if (generation.ending) return;
+    if (generation.ending || this.#ending) return;
     this.replacements++;
     this.#retire(generation);
   }
