@@ -41,5 +41,18 @@ t.test('every route belongs to an area, and each area refuses what it must', asy
     if (res.statusCode !== 403 || res.json().error?.code !== 'csrf') forged.push(`${route.method} ${route.url}: ${res.statusCode}`);
   }
   t.same(forged, [], `each of ${posts.length} state-changing browser routes refuses a post without the CSRF field`);
+  const cached = [];
+  for (const route of inArea('staff', 'alumni-member').filter((r) => r.method === 'GET' && !r.url.includes(':'))) {
+    const res = await app.inject({ url: route.url, headers: { cookie: admin } });
+    if (res.headers['cache-control'] !== 'no-store') cached.push(`${route.url}: ${res.headers['cache-control']}`);
+  }
+  t.same(cached, [], 'no staff or member page may be cached');
   t.ok(inArea('public', 'respondent').every((route) => route.method === 'GET' || /:token/.test(route.url)), 'a public or respondent route that changes state is proven by a token in its link');
+});
+
+t.test('served over https, every answer tells the browser to keep to https', async (t) => {
+  const { app } = await buildTestApp(t, { PUBLIC_URL: 'https://honne.example.jp' });
+  t.equal((await app.inject({ url: '/' })).headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+  const plain = await buildTestApp(t);
+  t.notOk((await plain.app.inject({ url: '/' })).headers['strict-transport-security'], 'not over plain http (a trial on a laptop)');
 });

@@ -5,6 +5,7 @@ import { alumniPortalRoutes } from '../alumni/portal-routes.ts';
 import { alumniPublicRoutes } from '../alumni/public-routes.ts';
 import { alumniSignInRoutes } from '../alumni/sign-in-routes.ts';
 import { protectForms } from '../web/csrf-hooks.ts';
+import { noStore } from '../web/no-store.ts';
 import { markArea } from './area.ts';
 
 /**
@@ -16,6 +17,7 @@ export const alumniArea: FastifyPluginAsync = async (app) => {
   markArea(app, 'alumni');
   app.addHook('onRequest', loadAlumniSession(app));
   protectForms(app);
+  noStore(app);
   await app.register(alumniPublicRoutes);
   await app.register(alumniJoinRoutes);
   await app.register(alumniSignInRoutes);

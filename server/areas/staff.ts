@@ -18,6 +18,7 @@ import { staffSignInRoutes } from '../staff/sign-in-routes.ts';
 import { tokenRoutes } from '../staff/token-routes.ts';
 import { userRoutes } from '../staff/user-routes.ts';
 import { protectForms } from '../web/csrf-hooks.ts';
+import { noStore } from '../web/no-store.ts';
 import { markArea } from './area.ts';
 
 /**
@@ -29,6 +30,7 @@ export const staffArea: FastifyPluginAsync = async (app) => {
   markArea(app, 'staff-entry');
   app.addHook('onRequest', loadStaffSession(app));
   protectForms(app);
+  noStore(app);
   // Signing in, a forgotten password, one-time set-up and password links.
   await app.register(staffSignInRoutes);
   await app.register(setupRoutes);

@@ -42,9 +42,12 @@ export const viewsPlugin = fp(
         },
       };
     });
+    // Served over https, browsers are told to keep to it (a year; the operator's proxy terminates TLS).
+    const https = app.config.publicUrl.startsWith('https:');
     app.addHook('onSend', async (_request, reply, payload) => {
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');
+      if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
       if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
         reply.header('x-frame-options', 'DENY');
@@ -52,5 +55,5 @@ export const viewsPlugin = fp(
       return payload;
     });
   },
-  { name: 'honne-views', dependencies: ['honne-i18n'] },
+  { name: 'honne-views', dependencies: ['honne-config', 'honne-i18n'] },
 );
