@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { quarterOf, regrettableOf, tenureBand } from '../answers/cohort.ts';
-import { invalid } from '../errors/app-error.ts';
+import { fitsSlot } from '../answers/pool.ts';
+import { AppError, invalid } from '../errors/app-error.ts';
 import type { Locale } from '../i18n/messages.ts';
 import type { SurveyVersion } from '../surveys/registry.ts';
 import type { Completion } from './complete-and-pool.ts';
@@ -15,7 +16,8 @@ export async function versionFor(app: FastifyInstance, survey: string, requested
 /**
  * Validates the answers with survey-core against the version answered, then pools
  * them with the coarse cohort (through `pool`, which batches completeAndPool); a
- * link already used gets 409, an expired one 410.
+ * link already used gets 409, an expired one 410, answers too large for their slot
+ * in the pool 400.
  */
 export async function completeSurvey(
   app: FastifyInstance,
@@ -40,6 +42,8 @@ export async function completeSurvey(
       quarter: quarterOf(invitation.lastDay),
     },
   };
+  // Checked here, not when the batch is sealed, so that one oversized answer set fails alone (a survey with many free-text questions).
+  if (!fitsSlot(pooled)) throw new AppError({ code: 'answers_too_large', status: 400, messageKey: 'error.payload_too_large' });
   if (await pool({ invitationId: invitation.id, pooled })) return;
   // Lost a race or crossed midnight of the expiry day: say which.
   const now = await findInvitationByToken(app.db, token);
