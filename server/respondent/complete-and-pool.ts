@@ -36,7 +36,8 @@ export async function completeAndPool(db: Kysely<Database>, key: Buffer, complet
  * every one is still open marks them used (a day, no time) and wipes their sealed
  * copies, deletes their drafts and any reminder not sent yet, and pools the
  * answers. A concurrent completion of a link in another batch waits for the row
- * lock, then finds it used. Returns the ids that were open when locked.
+ * lock, then finds it used. Returns the ids that were open when locked. The sealed
+ * row goes as base64, not as postgres.js's hex bytea: a padded row is mostly bytes.
  */
 async function completeAllOrNothing(db: Kysely<Database>, key: Buffer, batch: Completion[]): Promise<Set<string>> {
   // Shuffled, so that even with SECRET the order inside the row is not the order the requests came in.
@@ -55,7 +56,7 @@ async function completeAllOrNothing(db: Kysely<Database>, key: Buffer, batch: Co
     unsent AS (DELETE FROM mail_outbox WHERE kind = 'reminder' AND sent_at IS NULL AND invitation_id IN (SELECT id FROM done)),
     pooled AS (
       INSERT INTO answer_pool (id, sealed, waiting_since, answer_count)
-      SELECT ${row.id}::uuid, ${row.sealed}::bytea, ${row.waiting_since}::date, ${row.answer_count}::int FROM go WHERE go.all_open)
+      SELECT ${row.id}::uuid, decode(${row.sealed.toString('base64')}, 'base64'), ${row.waiting_since}::date, ${row.answer_count}::int FROM go WHERE go.all_open)
     SELECT id, open FROM locked`.execute(db);
   return new Set(rows.filter((locked) => locked.open).map((locked) => locked.id));
 }

@@ -8,7 +8,7 @@ import { purgeStaleImports } from '../leavers/import/staging.ts';
 import { erasePersonalDataPastRetention } from '../leavers/retention.ts';
 import { deliverDueMail } from '../mail/deliver.ts';
 import { sendScheduledQuarterlyReports } from '../reports/schedule.ts';
-import { purgeExpiredDrafts } from '../respondent/drafts.ts';
+import { purgeExpiredDrafts, vacuumDrafts } from '../respondent/drafts.ts';
 import { purgeStaleAuthRows } from '../staff/sessions.ts';
 import { DEFAULT_SURVEY } from '../surveys/plugin.ts';
 
@@ -51,7 +51,12 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
         ['legacy-answers', () => generalizeLegacyYears(app.db, app.keys.answerPool, app.config.anonymityK)],
         ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, signal: closing.signal })],
-        ['drafts', () => purgeExpiredDrafts(app.db)],
+        ['drafts', async () => {
+          const purged = await purgeExpiredDrafts(app.db);
+          // Completion deletes drafts as it goes: their dead tuples are reclaimed here, whoever deleted them.
+          await vacuumDrafts(app.db);
+          return purged;
+        }],
         ['auth', () => purgeStaleAuthRows(app.db)],
         ['alumni', () => purgeStaleAlumniRows(app.db)],
         ['imports', () => purgeStaleImports(app.db)],
