@@ -32,26 +32,55 @@ const handle = await connect({ databaseUrl: scratch.url, maxConnections: 4 });
 const dataDir = mkdtempSync(join(tmpdir(), 'honne-bench-anonymity-'));
 try {
   await migrateToLatest(handle.db);
-  const config = loadConfig({ SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: scratch.url });
-  const app = await buildApp(config, { db: handle.db, logger: createLogger('silent'), mailTransport: { send: async () => 'none', close() {} } });
+  const config = loadConfig({
+    SECRET: randomBytes(32).toString('base64url'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: scratch.url,
+  });
+  const app = await buildApp(config, {
+    db: handle.db,
+    logger: createLogger('silent'),
+    mailTransport: { send: async () => 'none', close() {} },
+  });
   await seedDemo(app, 2000);
   const departments = await app.db.selectFrom('department').select(['id', 'parent_id']).execute();
   const paths = departmentPaths(departments);
-  const leavers = await app.db.selectFrom('leaver').innerJoin('invitation', 'invitation.leaver_id', 'leaver.id')
+  const leavers = await app.db
+    .selectFrom('leaver')
+    .innerJoin('invitation', 'invitation.leaver_id', 'leaver.id')
     .select(['leaver.department_id', 'leaver.hire_date', 'leaver.last_day', 'leaver.exit_type', 'leaver.regrettable'])
-    .where('invitation.completed_on', 'is not', null).execute();
+    .where('invitation.completed_on', 'is not', null)
+    .execute();
   await app.close();
   const random = seededRandom(11);
   const now = today();
   const answers = leavers.map((l, i) => {
-    const cohort: Cohort = { departmentId: l.department_id!, tenureBand: tenureBand(l.hire_date, l.last_day), exitType: l.exit_type, regrettable: regrettableOf(l.regrettable), quarter: quarterOf(l.last_day) };
+    const cohort: Cohort = {
+      departmentId: l.department_id!,
+      tenureBand: tenureBand(l.hire_date, l.last_day),
+      exitType: l.exit_type,
+      regrettable: regrettableOf(l.regrettable),
+      quarter: quarterOf(l.last_day),
+    };
     // Days compare as strings ('YYYY-MM-DD'); nobody completes after today.
     const completed = [addDays(l.last_day, Math.floor(random() * 28)), now].sort()[0]!;
     return { id: String(i), cohort, completed };
   });
   console.log(`bench:anonymity: demo company, ${answers.length} answers, k = ${K}`);
-  console.log('release'.padEnd(22), 'exact', 'organisation', 'parent dept', 'year only', 'any tenure', 'any exit', 'any regret', 'waiting'.padStart(8));
-  for (const wait of [...WAITS, 'one batch' as const]) report(String(wait === 'one batch' ? wait : `RELEASE_MAX_DAYS=${wait}`), replay(answers, paths, wait));
+  console.log(
+    'release'.padEnd(22),
+    'exact',
+    'organisation',
+    'parent dept',
+    'year only',
+    'any tenure',
+    'any exit',
+    'any regret',
+    'waiting'.padStart(8),
+  );
+  for (const wait of [...WAITS, 'one batch' as const])
+    report(String(wait === 'one batch' ? wait : `RELEASE_MAX_DAYS=${wait}`), replay(answers, paths, wait));
 } finally {
   await handle.close();
   await scratch.drop();
@@ -63,7 +92,11 @@ type Released = ReturnType<typeof planRelease>['released'];
 
 /** Day by day: the day's completions join the pool, then one release pass. */
 function replay(answers: Answer[], paths: Map<string, string[]>, wait: number | 'one batch'): { released: Released; waiting: number } {
-  const row = (a: Answer): OpenedRow => ({ id: a.id, waitingSince: a.completed, answers: [{ surveyVersionId: 'v', cohort: a.cohort, answers: {} }] });
+  const row = (a: Answer): OpenedRow => ({
+    id: a.id,
+    waitingSince: a.completed,
+    answers: [{ surveyVersionId: 'v', cohort: a.cohort, answers: {} }],
+  });
   if (wait === 'one batch') {
     const plan = planRelease(answers.map(row), paths, { k: K, maxDays: 0, force: true });
     return { released: plan.released, waiting: answers.length - plan.released.length };
@@ -82,11 +115,23 @@ function replay(answers: Answer[], paths: Map<string, string[]>, wait: number | 
 }
 
 function report(label: string, { released, waiting }: { released: Released; waiting: number }) {
-  const share = (test: (r: Released[number]) => boolean) => `${((100 * released.filter(test).length) / released.length).toFixed(0)}%`.padStart(6);
-  const exact = (r: Released[number]) => r.cohort.departmentId === r.pooled.cohort.departmentId && r.cohort.quarter !== null && r.cohort.tenureBand !== null && r.cohort.exitType !== null && r.cohort.regrettable !== null;
+  const share = (test: (r: Released[number]) => boolean) =>
+    `${((100 * released.filter(test).length) / released.length).toFixed(0)}%`.padStart(6);
+  const exact = (r: Released[number]) =>
+    r.cohort.departmentId === r.pooled.cohort.departmentId &&
+    r.cohort.quarter !== null &&
+    r.cohort.tenureBand !== null &&
+    r.cohort.exitType !== null &&
+    r.cohort.regrettable !== null;
   console.log(
-    label.padEnd(22), share(exact), share((r) => r.cohort.departmentId === null).padStart(12), share((r) => r.cohort.departmentId !== null && r.cohort.departmentId !== r.pooled.cohort.departmentId).padStart(11),
-    share((r) => r.cohort.quarter === null).padStart(9), share((r) => r.cohort.tenureBand === null).padStart(10), share((r) => r.cohort.exitType === null).padStart(8),
-    share((r) => r.cohort.regrettable === null).padStart(10), String(waiting).padStart(8),
+    label.padEnd(22),
+    share(exact),
+    share((r) => r.cohort.departmentId === null).padStart(12),
+    share((r) => r.cohort.departmentId !== null && r.cohort.departmentId !== r.pooled.cohort.departmentId).padStart(11),
+    share((r) => r.cohort.quarter === null).padStart(9),
+    share((r) => r.cohort.tenureBand === null).padStart(10),
+    share((r) => r.cohort.exitType === null).padStart(8),
+    share((r) => r.cohort.regrettable === null).padStart(10),
+    String(waiting).padStart(8),
   );
 }

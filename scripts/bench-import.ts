@@ -35,7 +35,9 @@ function csv(rows: number): Buffer {
   const lines = ['社員番号,氏名,メール,部署,入社日,退職日,退職区分,言語'];
   for (let i = 1; i <= rows; i++) {
     const month = String((i % 12) + 1).padStart(2, '0');
-    lines.push(`E${String(i).padStart(6, '0')},"山田 太郎${i}",taro${i}@example.com,${DEPARTMENTS[i % DEPARTMENTS.length]},2015/04/01,2099/${month}/15,${EXITS[i % EXITS.length]},${i % 5 ? 'ja' : 'en'}`);
+    lines.push(
+      `E${String(i).padStart(6, '0')},"山田 太郎${i}",taro${i}@example.com,${DEPARTMENTS[i % DEPARTMENTS.length]},2015/04/01,2099/${month}/15,${EXITS[i % EXITS.length]},${i % 5 ? 'ja' : 'en'}`,
+    );
   }
   return iconv.encode(`${lines.join('\r\n')}\r\n`, 'Shift_JIS');
 }
@@ -55,11 +57,15 @@ function timedSync<T>(label: string, run: () => T): T {
 }
 
 const largest = csv(MAX_IMPORT_ROWS);
-const read = timedSync(`read ${MAX_IMPORT_ROWS} rows, ${(largest.length / 1024).toFixed(0)} KiB (decode, parse, validate)`, () => readImportFile(largest, 'ja'));
+const read = timedSync(`read ${MAX_IMPORT_ROWS} rows, ${(largest.length / 1024).toFixed(0)} KiB (decode, parse, validate)`, () =>
+  readImportFile(largest, 'ja'),
+);
 console.log(`  ${read.rows.length} rows, ${read.problems.length} problems`);
 // 'C1,' then 'a"' repeated: every quote lands inside one unquoted field.
 const crafted = Buffer.from(`C1,${'a"'.repeat((CRAFTED_KB * 1024) / 2)}`);
-const craftedRead = timedSync(`read a crafted ${CRAFTED_KB} KiB file of quotes inside an unquoted field`, () => readImportFile(crafted, 'ja'));
+const craftedRead = timedSync(`read a crafted ${CRAFTED_KB} KiB file of quotes inside an unquoted field`, () =>
+  readImportFile(crafted, 'ja'),
+);
 console.log(`  refused: ${craftedRead.problems.map((p) => p.messageKey).join(', ')}`);
 
 // Embedded unless DATABASE_URL names a server.
@@ -69,25 +75,49 @@ const dataDir = mkdtempSync(join(tmpdir(), 'honne-bench-'));
 const handle = await connect({ databaseUrl: url, embeddedDir: url ? undefined : join(dataDir, 'pg') });
 try {
   await migrateToLatest(handle.db);
-  const config = loadConfig({ SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://honne.example.com' });
-  const accept = { async send() { return 'accepted'; }, close() {} };
+  const config = loadConfig({
+    SECRET: randomBytes(32).toString('base64url'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'https://honne.example.com',
+  });
+  const accept = {
+    async send() {
+      return 'accepted';
+    },
+    close() {},
+  };
   const app = await buildApp(config, { db: handle.db, logger: createLogger('silent'), mailTransport: accept });
   await app.ready();
   const { token } = await createApiToken(handle.db, 'bench');
   const file = csv(ROWS);
   console.log(`${handle.kind}: ${ROWS} rows, ${(file.length / 1024).toFixed(0)} KiB of Shift_JIS`);
   const post = (dryRun: boolean) =>
-    app.inject({ method: 'POST', url: `/api/v1/leavers/import${dryRun ? '?dryRun=true' : ''}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, payload: file });
-  const report = (res: Awaited<ReturnType<typeof post>>) => (res.statusCode === 200 ? JSON.stringify(res.json()) : `HTTP ${res.statusCode} ${res.body.slice(0, 300)}`);
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/leavers/import${dryRun ? '?dryRun=true' : ''}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: file,
+    });
+  const report = (res: Awaited<ReturnType<typeof post>>) =>
+    res.statusCode === 200 ? JSON.stringify(res.json()) : `HTTP ${res.statusCode} ${res.body.slice(0, 300)}`;
   console.log(`  ${report(await timed('dry run (decode, parse, validate, plan)', () => post(true)))}`);
   console.log(`  ${report(await timed('import (all rows, one transaction, invitations queued)', () => post(false)))}`);
   console.log(`  ${report(await timed('the same file again (nothing to change)', () => post(false)))}`);
 
-  const sent = await timed(`outbox: ${ROWS} mails through an accepting transport`, () => deliverDueMail(handle.db, app.keys.outbox, accept, app.log));
+  const sent = await timed(`outbox: ${ROWS} mails through an accepting transport`, () =>
+    deliverDueMail(handle.db, app.keys.outbox, accept, app.log),
+  );
   console.log(`  ${sent} mails`);
 
   await handle.db.updateTable('mail_outbox').set({ sent_at: null, sealed: null }).execute();
-  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], disableReverseLookup: true, logger: false, onData: (stream, _s, done) => stream.on('data', () => {}).on('end', () => done()) });
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    onData: (stream, _s, done) => stream.on('data', () => {}).on('end', () => done()),
+  });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as { port: number }).port;
   // Re-queue a sample as fresh invitations: issue new links through the same code path.
@@ -98,7 +128,9 @@ try {
   const ctx = await invitationContext(app);
   for (const { id } of sample) await issueNewLink(handle.db, ctx, id, 'exit-interview');
   const transport = smtpTransport(`smtp://127.0.0.1:${port}`, 'Honne <noreply@example.com>');
-  const viaSmtp = await timed(`outbox: ${sample.length} mails over SMTP to a local smtp-server`, () => deliverDueMail(handle.db, app.keys.outbox, transport, app.log));
+  const viaSmtp = await timed(`outbox: ${sample.length} mails over SMTP to a local smtp-server`, () =>
+    deliverDueMail(handle.db, app.keys.outbox, transport, app.log),
+  );
   console.log(`  ${viaSmtp} mails`);
   transport.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));

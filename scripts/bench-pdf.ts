@@ -34,7 +34,11 @@ const handle = await connect({ databaseUrl: url, maxConnections: 4 });
 try {
   await migrateToLatest(handle.db);
   const config = loadConfig({ SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: url });
-  const app = await buildApp(config, { db: handle.db, logger: createLogger('silent'), mailTransport: { send: async () => 'none', close() {} } });
+  const app = await buildApp(config, {
+    db: handle.db,
+    logger: createLogger('silent'),
+    mailTransport: { send: async () => 'none', close() {} },
+  });
   await app.ready();
   await seedDemo(app, 2000);
   const random = seededRandom(11);
@@ -45,18 +49,39 @@ try {
   const existing = (await handle.db.selectFrom('department').select('id').execute()).length;
   for (let i = existing; i < DEPARTMENTS; i++) {
     const parent = parents[i % parents.length]!;
-    const { id } = await handle.db.insertInto('department').values({ name: `${parent.name} 第${i}課`, parent_id: parent.id }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await handle.db
+      .insertInto('department')
+      .values({ name: `${parent.name} 第${i}課`, parent_id: parent.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const responses = Array.from({ length: 5 + Math.floor(random() * 30) }, () => {
-      const exit = pick(random, [['voluntary', 80], ['contract_end', 12], ['retirement', 4], ['involuntary', 4]] as Array<[string, number]>);
-      return { quarter: quarters[Math.floor(random() * 3)]!, department_id: id, tenure_band: TENURE_BANDS[Math.floor(random() * 5)]!, exit_type: exit, regrettable: REGRETTABLE[Math.floor(random() * 3)]!, answers: demoAnswers(random, 'ja', exit) };
+      const exit = pick(random, [
+        ['voluntary', 80],
+        ['contract_end', 12],
+        ['retirement', 4],
+        ['involuntary', 4],
+      ] as Array<[string, number]>);
+      return {
+        quarter: quarters[Math.floor(random() * 3)]!,
+        department_id: id,
+        tenure_band: TENURE_BANDS[Math.floor(random() * 5)]!,
+        exit_type: exit,
+        regrettable: REGRETTABLE[Math.floor(random() * 3)]!,
+        answers: demoAnswers(random, 'ja', exit),
+      };
     });
     await handle.db.transaction().execute(async (trx) => {
-      await trx.insertInto('response').values(responses.map((r) => ({ ...r, survey_version_id: version!.id, answers: jsonb(r.answers) })) as never).execute();
+      await trx
+        .insertInto('response')
+        .values(responses.map((r) => ({ ...r, survey_version_id: version!.id, answers: jsonb(r.answers) })) as never)
+        .execute();
       await addToRollup(trx, responses);
     });
   }
   const departments = await handle.db.selectFrom('department').select(['id', 'name']).orderBy('name').execute();
-  console.log(`bench:pdf: ${departments.length} departments, quarter ${quarter} (RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
+  console.log(
+    `bench:pdf: ${departments.length} departments, quarter ${quarter} (RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
+  );
 
   const sample = departments.find((d) => d.name.startsWith('営業本部'))!;
   await buildQuarterlyReport(app, quarter, sample.id, { all: true }, 'ja');
@@ -69,7 +94,9 @@ try {
     bytes = pdf.length;
   }
   times.sort((a, b) => a - b);
-  console.log(`one report (${sample.name}, ${(bytes / 1024).toFixed(0)} KiB): p50 ${times[10]!.toFixed(0)} ms, p95 ${times[19]!.toFixed(0)} ms (target < 300 ms)`);
+  console.log(
+    `one report (${sample.name}, ${(bytes / 1024).toFixed(0)} KiB): p50 ${times[10]!.toFixed(0)} ms, p95 ${times[19]!.toFixed(0)} ms (target < 300 ms)`,
+  );
 
   await app.close();
   console.log(`this process's peak RSS, seeding included: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -82,7 +109,9 @@ try {
   });
   const summary = /Wrote (\d+) report\(s\) to .* in ([\d.]+) s, peak memory (\d+) MiB/.exec(cli.stdout);
   if (cli.status !== 0 || !summary) throw new Error(`the CLI batch failed: ${cli.stdout}${cli.stderr}`);
-  console.log(`batch (npm run honne -- reports quarterly): ${summary[1]} reports in ${summary[2]} s (target < 60 s), peak RSS ${summary[3]} MiB (target < 400 MiB)`);
+  console.log(
+    `batch (npm run honne -- reports quarterly): ${summary[1]} reports in ${summary[2]} s (target < 60 s), peak RSS ${summary[3]} MiB (target < 400 MiB)`,
+  );
 } finally {
   await handle.close();
   await scratch.drop();

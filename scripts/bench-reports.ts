@@ -60,17 +60,30 @@ try {
       departments.push({ id: section!.id, weight: 3 });
     }
   }
-  const [version] = await raw`INSERT INTO survey_version (survey, hash, definition) VALUES ('exit-interview', 'bench', '{}'::jsonb) RETURNING id`;
+  const [version] =
+    await raw`INSERT INTO survey_version (survey, hash, definition) VALUES ('exit-interview', 'bench', '{}'::jsonb) RETURNING id`;
 
   const rollup = new Map<string, { responses: number; counts: Record<string, number> }>();
   const started = performance.now();
   function* lines() {
     for (let i = 0; i < RESPONSES; i++) {
-      const exit = pick(random, [['voluntary', 78], ['contract_end', 12], ['retirement', 5], ['involuntary', 5]] as Array<[string, number]>);
-      const department = pick(random, departments.map((d) => [d.id, d.weight] as [string, number]));
+      const exit = pick(random, [
+        ['voluntary', 78],
+        ['contract_end', 12],
+        ['retirement', 5],
+        ['involuntary', 5],
+      ] as Array<[string, number]>);
+      const department = pick(
+        random,
+        departments.map((d) => [d.id, d.weight] as [string, number]),
+      );
       const band = TENURE_BANDS[Math.floor(random() * TENURE_BANDS.length)]!;
       const quarter = QUARTERS[Math.floor(random() * QUARTERS.length)]!;
-      const regrettable = pick(random, [['yes', 30], ['no', 45], ['unassessed', 25]] as Array<[string, number]>);
+      const regrettable = pick(random, [
+        ['yes', 30],
+        ['no', 45],
+        ['unassessed', 25],
+      ] as Array<[string, number]>);
       const answers = demoAnswers(random, random() < 0.85 ? 'ja' : 'en', exit);
       const key = `${quarter}|${department}|${band}|${exit}|${regrettable}`;
       const cell = rollup.get(key) ?? { responses: 0, counts: {} };
@@ -80,11 +93,21 @@ try {
       yield `${version!.id}\t${department}\t${band}\t${exit}\t${regrettable}\t${quarter}\t${JSON.stringify(answers).replaceAll('\\', '\\\\')}\n`;
     }
   }
-  const copy = await raw`COPY response (survey_version_id, department_id, tenure_band, exit_type, regrettable, quarter, answers) FROM STDIN`.writable();
+  const copy =
+    await raw`COPY response (survey_version_id, department_id, tenure_band, exit_type, regrettable, quarter, answers) FROM STDIN`.writable();
   await pipeline(Readable.from(lines()), copy);
   const cells = [...rollup].map(([key, cell]) => {
     const [quarter, department_id, tenure_band, exit_type, regrettable] = key.split('|');
-    return { quarter, department_id, tenure_band, exit_type, regrettable, responses: cell.responses, counts: JSON.stringify(cell.counts), invited: Math.round(cell.responses * 1.35) };
+    return {
+      quarter,
+      department_id,
+      tenure_band,
+      exit_type,
+      regrettable,
+      responses: cell.responses,
+      counts: JSON.stringify(cell.counts),
+      invited: Math.round(cell.responses * 1.35),
+    };
   });
   for (let i = 0; i < cells.length; i += 1000) {
     const chunk = cells.slice(i, i + 1000);
@@ -93,7 +116,9 @@ try {
   }
   await raw`ANALYZE`;
   const [{ n }] = (await raw`SELECT count(*)::int AS n FROM response`) as unknown as [{ n: number }];
-  console.log(`bench:reports: ${n} responses, ${cells.length} rollup cells, ${departments.length} departments, seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `bench:reports: ${n} responses, ${cells.length} rollup cells, ${departments.length} departments, seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const query = { from: '2026-Q1', to: '2026-Q4', groupBy: 'department' as const };
   // Cold: the suppression decided from scratch, as on the first report after a release.
@@ -101,7 +126,9 @@ try {
   // Warm: as the app runs it, the decision remembered until the data changes.
   const years = memoisedYears();
   const fast = await measure('summary, year by department (as served)', RUNS, () => summarize(handle.db, query, 5, { all: true }, years));
-  await measure('summary, two years by quarter (as served)', RUNS, () => summarize(handle.db, { from: '2025-Q1', to: '2026-Q4', groupBy: 'quarter' }, 5, { all: true }, years));
+  await measure('summary, two years by quarter (as served)', RUNS, () =>
+    summarize(handle.db, { from: '2025-Q1', to: '2026-Q4', groupBy: 'quarter' }, 5, { all: true }, years),
+  );
   // The same measures straight from the JSON answers, by top-level department (subtrees included).
   const naive = await measure('naive GROUP BY over JSON answers', NAIVE_RUNS, () =>
     sql`
@@ -114,9 +141,13 @@ try {
         avg((answers ->> 'would_return')::int) AS would_return, avg((answers ->> 'manager_support')::int) AS manager_support
       FROM r GROUP BY root
       UNION ALL
-      SELECT root, answers ->> 'primary_reason', count(*), NULL, NULL, NULL, NULL FROM r GROUP BY root, answers ->> 'primary_reason'`.execute(handle.db),
+      SELECT root, answers ->> 'primary_reason', count(*), NULL, NULL, NULL, NULL FROM r GROUP BY root, answers ->> 'primary_reason'`.execute(
+      handle.db,
+    ),
   );
-  console.log(`speed-up at p95: ${(naive.p95 / fast.p95).toFixed(0)}x (target >= 20x); summary p95 ${fast.p95.toFixed(1)} ms (target < 50 ms)`);
+  console.log(
+    `speed-up at p95: ${(naive.p95 / fast.p95).toFixed(0)}x (target >= 20x); summary p95 ${fast.p95.toFixed(1)} ms (target < 50 ms)`,
+  );
 } finally {
   await raw.end();
   await handle.close();

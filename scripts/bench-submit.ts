@@ -58,7 +58,13 @@ async function startServer(script: string, env: Record<string, string>): Promise
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base };
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${script} did not start`);
@@ -110,10 +116,11 @@ try {
   await sql`CREATE TABLE bench_bare (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload jsonb NOT NULL)`;
   const SECRET = randomBytes(32).toString('hex');
 
-
   const line = (label: string, r: autocannon.Result) =>
     `  ${label.padEnd(30)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
-  console.log(`bench:submit: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s each (after ${WARMUP_S} s of warm-up), on PostgreSQL`);
+  console.log(
+    `bench:submit: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s each (after ${WARMUP_S} s of warm-up), on PostgreSQL`,
+  );
   let next = 0;
   let failed = 0;
   const rounds: { ratio: number; p99: number; bareP99: number }[] = [];
@@ -136,11 +143,18 @@ try {
   await sql.end();
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  console.log(`median of ${ROUNDS} rounds: ratio ${median(rounds.map((r) => r.ratio)).toFixed(2)} (target >= 0.6), honne p99 ${median(rounds.map((r) => r.p99))} ms (target < 50 ms; worst round ${Math.max(...rounds.map((r) => r.p99))} ms; bare route's median p99 on this machine ${median(rounds.map((r) => r.bareP99))} ms)`);
-  if (next > TOKENS || failed > 0) console.log(`WARNING: ${failed} completions failed (${next} requests for ${TOKENS} links; raise BENCH_TOKENS): the figures above do not count`);
+  console.log(
+    `median of ${ROUNDS} rounds: ratio ${median(rounds.map((r) => r.ratio)).toFixed(2)} (target >= 0.6), honne p99 ${median(rounds.map((r) => r.p99))} ms (target < 50 ms; worst round ${Math.max(...rounds.map((r) => r.p99))} ms; bare route's median p99 on this machine ${median(rounds.map((r) => r.bareP99))} ms)`,
+  );
+  if (next > TOKENS || failed > 0)
+    console.log(
+      `WARNING: ${failed} completions failed (${next} requests for ${TOKENS} links; raise BENCH_TOKENS): the figures above do not count`,
+    );
   const [completed, waiting, released] = [Number(stored!.completed), Number(stored!.waiting), Number(stored!.released)];
   // Links marked used and answers kept must match: a completion acknowledged without its answers would be a lost survey.
-  console.log(`links completed: ${completed} (of ${next} requests set up); answers stored: ${waiting + released} (${released} released by the worker, ${waiting} still waiting)`);
+  console.log(
+    `links completed: ${completed} (of ${next} requests set up); answers stored: ${waiting + released} (${released} released by the worker, ${waiting} still waiting)`,
+  );
   if (completed !== waiting + released) console.log('WARNING: completed links and stored answers differ');
 } finally {
   await scratch.drop();

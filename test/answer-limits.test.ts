@@ -12,12 +12,21 @@ t.test('free text: 400 UTF-16 code units pass, 401 are refused, on completion an
   const { app } = await buildTestApp(t);
   const complete = async (answers: Record<string, unknown>, lang = 'en') => {
     const { token } = await invitedLeaver(app, { locale: 'en' });
-    return app.inject({ method: 'POST', url: `/s/${token}/complete?lang=${lang}`, headers: json, payload: { answers: validAnswers(answers) } });
+    return app.inject({
+      method: 'POST',
+      url: `/s/${token}/complete?lang=${lang}`,
+      headers: json,
+      payload: { answers: validAnswers(answers) },
+    });
   };
   const { token } = await invitedLeaver(app, { locale: 'en' });
-  const draft = (answers: Record<string, unknown>) => app.inject({ method: 'PUT', url: `/s/${token}/draft?lang=en`, headers: json, payload: { answers, page: 0 } });
+  const draft = (answers: Record<string, unknown>) =>
+    app.inject({ method: 'PUT', url: `/s/${token}/draft?lang=en`, headers: json, payload: { answers, page: 0 } });
 
-  for (const [name, text] of [['ascii', 'x'], ['Japanese', 'あ']] as const) {
+  for (const [name, text] of [
+    ['ascii', 'x'],
+    ['Japanese', 'あ'],
+  ] as const) {
     t.equal((await complete({ comments: text.repeat(400) })).statusCode, 201, `400 ${name} characters are accepted`);
     const refused = await complete({ comments: text.repeat(401) });
     t.equal(refused.statusCode, 400, `401 ${name} characters are refused`);
@@ -27,23 +36,54 @@ t.test('free text: 400 UTF-16 code units pass, 401 are refused, on completion an
     t.equal(refusedDraft.statusCode, 400, `a draft with 401 ${name} characters is refused`);
     t.same(refusedDraft.json().errors, [{ question: 'comments', message: 'At most 400 characters.' }]);
   }
-  t.match((await complete({ improvement: 'x'.repeat(401) }, 'ja')).json().errors, [{ question: 'improvement', message: '400 文字以内で入力してください。' }]);
+  t.match((await complete({ improvement: 'x'.repeat(401) }, 'ja')).json().errors, [
+    { question: 'improvement', message: '400 文字以内で入力してください。' },
+  ]);
   t.equal((await complete({ comments: '😀'.repeat(200) })).statusCode, 201, '200 emoji are 400 code units');
   t.equal((await complete({ comments: `${'😀'.repeat(200)}x` })).statusCode, 400, '…and one more character is too many');
-  t.same((await complete({ primary_reason: 'other', primary_reason_other: 'x'.repeat(401) })).json().errors,
-    [{ question: 'primary_reason_other', message: 'At most 200 characters.' }], 'a lower limit in the definition still applies, with its own message');
+  t.same(
+    (await complete({ primary_reason: 'other', primary_reason_other: 'x'.repeat(401) })).json().errors,
+    [{ question: 'primary_reason_other', message: 'At most 200 characters.' }],
+    'a lower limit in the definition still applies, with its own message',
+  );
 });
 
 t.test('control characters other than tab, LF and CR are refused in free text', async (t) => {
   const { app } = await buildTestApp(t);
   const { token } = await invitedLeaver(app, { locale: 'en' });
-  const bell = await app.inject({ method: 'POST', url: `/s/${token}/complete?lang=en`, headers: json, payload: { answers: validAnswers({ improvement: 'ring\u0007', comments: 'esc\u001b[31m' }) } });
+  const bell = await app.inject({
+    method: 'POST',
+    url: `/s/${token}/complete?lang=en`,
+    headers: json,
+    payload: { answers: validAnswers({ improvement: 'ring\u0007', comments: 'esc\u001b[31m' }) },
+  });
   t.equal(bell.statusCode, 400);
-  t.same(bell.json().errors.map((e: { question: string }) => e.question).sort(), ['comments', 'improvement']);
+  t.same(
+    bell
+      .json()
+      .errors.map((e: { question: string }) => e.question)
+      .sort(),
+    ['comments', 'improvement'],
+  );
   t.match(bell.json().errors[0].message, /control characters/);
-  t.equal((await app.inject({ method: 'PUT', url: `/s/${token}/draft?lang=en`, headers: json, payload: { answers: { comments: '\u0001' }, page: 0 } })).statusCode, 400);
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: `/s/${token}/draft?lang=en`,
+        headers: json,
+        payload: { answers: { comments: '\u0001' }, page: 0 },
+      })
+    ).statusCode,
+    400,
+  );
   t.equal((await app.db.selectFrom('answer_pool').selectAll().execute()).length, 0);
-  const fine = await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers({ improvement: 'one\r\ntwo\n\tthree' }) } });
+  const fine = await app.inject({
+    method: 'POST',
+    url: `/s/${token}/complete`,
+    headers: json,
+    payload: { answers: validAnswers({ improvement: 'one\r\ntwo\n\tthree' }) },
+  });
   t.equal(fine.statusCode, 201);
 });
 
@@ -55,7 +95,12 @@ t.test('a version that allowed 4,000 characters: its drafts still resume and com
   t.not(stored!.id, app.surveys.current('exit-interview').id);
 
   const { token } = await invitedLeaver(app, { locale: 'en' });
-  const saved = await app.inject({ method: 'PUT', url: `/s/${token}/draft`, headers: json, payload: { answers: { comments: 'from before' }, page: 0, surveyVersion: stored!.id } });
+  const saved = await app.inject({
+    method: 'PUT',
+    url: `/s/${token}/draft`,
+    headers: json,
+    payload: { answers: { comments: 'from before' }, page: 0, surveyVersion: stored!.id },
+  });
   t.equal(saved.statusCode, 204);
   const page = await app.inject({ url: `/s/${token}` });
   const data = JSON.parse(/<script type="application\/json" id="survey-data">(.*?)<\/script>/s.exec(page.body)![1]!);
@@ -63,14 +108,27 @@ t.test('a version that allowed 4,000 characters: its drafts still resume and com
   t.same(data.draft.answers, { comments: 'from before' });
 
   const complete = (comments: string) =>
-    app.inject({ method: 'POST', url: `/s/${token}/complete?lang=en`, headers: json, payload: { answers: validAnswers({ comments }), surveyVersion: stored!.id } });
-  t.same((await complete('x'.repeat(401))).json().errors, [{ question: 'comments', message: 'At most 400 characters.' }], 'whatever the version says');
+    app.inject({
+      method: 'POST',
+      url: `/s/${token}/complete?lang=en`,
+      headers: json,
+      payload: { answers: validAnswers({ comments }), surveyVersion: stored!.id },
+    });
+  t.same(
+    (await complete('x'.repeat(401))).json().errors,
+    [{ question: 'comments', message: 'At most 400 characters.' }],
+    'whatever the version says',
+  );
   t.equal((await complete('x'.repeat(400))).statusCode, 201);
 });
 
 t.test('every string in an answer counts, however nested (the full survey-core model)', async (t) => {
   const definition = { pages: [{ elements: [{ type: 'multipletext', name: 'contact', items: [{ name: 'note' }] }] }] };
   t.same(checkAnswers(definition, { contact: { note: 'x'.repeat(400) } }, 'en').errors, []);
-  t.same(checkAnswers(definition, { contact: { note: 'x'.repeat(401) } }, 'en').errors, [{ question: 'contact', message: 'At most 400 characters.' }]);
-  t.same(checkAnswers(definition, { contact: { note: 'a\u0000' } }, 'en').errors, [{ question: 'contact', message: 'Contains characters that cannot be used (control characters).' }]);
+  t.same(checkAnswers(definition, { contact: { note: 'x'.repeat(401) } }, 'en').errors, [
+    { question: 'contact', message: 'At most 400 characters.' },
+  ]);
+  t.same(checkAnswers(definition, { contact: { note: 'a\u0000' } }, 'en').errors, [
+    { question: 'contact', message: 'Contains characters that cannot be used (control characters).' },
+  ]);
 });

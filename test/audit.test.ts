@@ -24,13 +24,28 @@ t.test('sensitive staff actions are recorded: who, what, when; never secrets', a
   await postForm(app, '/staff/sign-out-everywhere', {}, session);
 
   const events = await app.db.selectFrom('audit_event').selectAll().orderBy('id').execute();
-  t.same(events.map((e) => e.action), ['setup_admin', 'sign_in_failed', 'sign_in', 'api_token_created', 'api_token_revoked', 'password_reset_requested', 'sign_out_everywhere']);
+  t.same(
+    events.map((e) => e.action),
+    [
+      'setup_admin',
+      'sign_in_failed',
+      'sign_in',
+      'api_token_created',
+      'api_token_revoked',
+      'password_reset_requested',
+      'sign_out_everywhere',
+    ],
+  );
   t.match(events[1], { actor_id: null, actor_label: 'chief@example.com', details: { reason: 'sign_in_failed' } });
   t.match(events[3], { actor_label: 'chief@example.com', target: 'HRIS' });
-  t.ok(events.every((e) => e.at instanceof Date && e.ip), 'each with its time and address');
+  t.ok(
+    events.every((e) => e.at instanceof Date && e.ip),
+    'each with its time and address',
+  );
   const everything = JSON.stringify(events);
   const resetLink = /\/staff\/password\/([A-Za-z0-9_-]{43})/.exec(mail.sent[0]!.text)![1]!;
-  for (const secret of [PASSWORD, 'not the password', apiToken, resetLink]) t.notOk(everything.includes(secret), 'no secret in the audit log');
+  for (const secret of [PASSWORD, 'not the password', apiToken, resetLink])
+    t.notOk(everything.includes(secret), 'no secret in the audit log');
 });
 
 t.test('administrators filter and page through the log', async (t) => {
@@ -38,8 +53,13 @@ t.test('administrators filter and page through the log', async (t) => {
   const setup = new URL((await firstRunSetupUrl(app))!).pathname;
   const created = await postForm(app, setup, { email: 'root@example.com', password: PASSWORD });
   const admin = `${csrf(app).cookie}; ${/honne_session=[^;]+/.exec(sessionCookieFrom(created.headers['set-cookie'])!)![0]}`;
-  for (let i = 0; i < 60; i++) await recordAudit(app.db, { action: 'sign_in_failed', actorLabel: `guess${i}@example.com`, ip: '203.0.113.9' });
-  await app.db.updateTable('audit_event').set({ at: sql<Date>`'2026-01-15T10:00:00Z'` }).where('actor_label', '=', 'guess0@example.com').execute();
+  for (let i = 0; i < 60; i++)
+    await recordAudit(app.db, { action: 'sign_in_failed', actorLabel: `guess${i}@example.com`, ip: '203.0.113.9' });
+  await app.db
+    .updateTable('audit_event')
+    .set({ at: sql<Date>`'2026-01-15T10:00:00Z'` })
+    .where('actor_label', '=', 'guess0@example.com')
+    .execute();
 
   const page = async (query: string) => (await app.inject({ url: `/staff/audit?lang=en${query}`, headers: { cookie: admin } })).body;
   const rows = (body: string) => (body.match(/<tr data-action="/g) ?? []).length;

@@ -65,5 +65,8 @@ t.test('forgot: the answer does not depend on the address, even when queueing th
   await sql`CREATE TRIGGER refuse BEFORE INSERT ON one_time_link FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(app.db);
   const failing = await timed(KNOWN);
   t.same(failing.answer, unknown.answer, 'a fault answers as if all went well');
-  t.ok(logs.some((line) => line.includes('password reset not queued')), 'and is logged');
+  t.ok(
+    logs.some((line) => line.includes('password reset not queued')),
+    'and is logged',
+  );
 });

@@ -36,7 +36,11 @@ t.test('sixty parallel wrong passwords on one account: at most five are checked'
   const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'signed_in'));
   t.equal(codes.filter((c) => c === 'sign_in_failed').length, checks.length, 'each check answered "wrong"');
   t.equal(codes.filter((c) => c === 'locked').length, 60 - checks.length, 'every other try was refused as locked');
-  const row = await db.selectFrom('staff_user').select(sql<boolean>`locked_until > now()`.as('locked')).where('id', '=', user.id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('staff_user')
+    .select(sql<boolean>`locked_until > now()`.as('locked'))
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
   t.ok(row.locked, 'the account is locked');
 });
 
@@ -45,7 +49,12 @@ t.test('thirty parallel alumni sign-in requests: at most three links and three m
   const { email, id } = await joinedMember(app, mail.sent);
   const answers = await Promise.all(Array.from({ length: 30 }, () => postForm(app, '/alumni/sign-in', { email })));
   t.ok(answers.every((a) => a.statusCode === 200));
-  const links = await app.db.selectFrom('alumni_link').select('token_hash').where('alumni_id', '=', id).where('purpose', '=', 'sign_in').execute();
+  const links = await app.db
+    .selectFrom('alumni_link')
+    .select('token_hash')
+    .where('alumni_id', '=', id)
+    .where('purpose', '=', 'sign_in')
+    .execute();
   t.equal(links.length, 3, 'three open links');
   const mails = await app.db.selectFrom('mail_outbox').select('id').where('kind', '=', 'alumni_sign_in').execute();
   t.equal(mails.length, 3, 'three mails');

@@ -16,7 +16,12 @@ t.setTimeout(300_000);
 async function honne(args: string[], env: Record<string, string | undefined>) {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { env: { LANG: 'C', ...env }, out: (text: string) => out.push(`${text}\n`), err: (text: string) => err.push(`${text}\n`), progress: () => {} };
+  const io = {
+    env: { LANG: 'C', ...env },
+    out: (text: string) => out.push(`${text}\n`),
+    err: (text: string) => err.push(`${text}\n`),
+    progress: () => {},
+  };
   const code = await runCli(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
@@ -37,8 +42,24 @@ function spawned(args: string[], env: Record<string, string | undefined>) {
 }
 
 const leaverArgs = (employeeId: string) => [
-  'leaver', 'add', '--employee-id', employeeId, '--name', '山田 太郎', '--email', 'taro@example.com',
-  '--department', '営業部', '--hire-date', '2020-04-01', '--last-day', '2099-11-30', '--exit-type', 'voluntary', '--locale', 'ja',
+  'leaver',
+  'add',
+  '--employee-id',
+  employeeId,
+  '--name',
+  '山田 太郎',
+  '--email',
+  'taro@example.com',
+  '--department',
+  '営業部',
+  '--hire-date',
+  '2020-04-01',
+  '--last-day',
+  '2099-11-30',
+  '--exit-type',
+  'voluntary',
+  '--locale',
+  'ja',
 ];
 
 t.test('commands against the database under test', async (t) => {
@@ -60,7 +81,29 @@ t.test('commands against the database under test', async (t) => {
   t.equal(duplicate.code, 3);
   t.match(duplicate.stderr, /CLI-1/);
 
-  const invalid = await honne(['leaver', 'add', '--employee-id', 'X', '--name', 'N', '--email', 'nope', '--department', 'D', '--hire-date', '2020-13-01', '--last-day', '2021-01-01', '--exit-type', 'quit', '--locale', 'ja'], { ...env, LANG: 'ja_JP.UTF-8' });
+  const invalid = await honne(
+    [
+      'leaver',
+      'add',
+      '--employee-id',
+      'X',
+      '--name',
+      'N',
+      '--email',
+      'nope',
+      '--department',
+      'D',
+      '--hire-date',
+      '2020-13-01',
+      '--last-day',
+      '2021-01-01',
+      '--exit-type',
+      'quit',
+      '--locale',
+      'ja',
+    ],
+    { ...env, LANG: 'ja_JP.UTF-8' },
+  );
   t.equal(invalid.code, 2);
   t.match(invalid.stderr, /入力内容を確認してください/);
   t.match(invalid.stderr, /email: 有効なメールアドレスを入力してください。/);
@@ -83,7 +126,11 @@ t.test('commands against the database under test', async (t) => {
   const out = join(dataDir, 'reports');
   const reports = await honne(['reports', 'quarterly', '--quarter', '2026-Q3', '--out', out, '--email'], env);
   t.equal(reports.code, 0, reports.stderr);
-  t.match(reports.stdout, /^Wrote 1 report\(s\) to .+ in [\d.]+ s, peak memory \d+ MiB; queued 1 mail\(s\) to managers\.$/m, 'one department, its manager mailed');
+  t.match(
+    reports.stdout,
+    /^Wrote 1 report\(s\) to .+ in [\d.]+ s, peak memory \d+ MiB; queued 1 mail\(s\) to managers\.$/m,
+    'one department, its manager mailed',
+  );
   t.same(readdirSync(out), ['2026-Q3-営業部.pdf']);
 
   const handle = await inspect();
@@ -92,12 +139,20 @@ t.test('commands against the database under test', async (t) => {
   t.notOk(tokens[0]!.token_hash.toString('utf8').includes('honne_'), 'only the hash is stored');
   const leavers = await handle.db.selectFrom('leaver').selectAll().execute();
   t.equal(leavers.length, 1, 'the invalid and duplicate ones wrote nothing');
-  const staff = await handle.db.selectFrom('staff_user').innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id').select(['email', 'role', 'password_hash']).execute();
-  t.same(staff, [{ email: 'boss@example.com', role: 'manager', password_hash: null }], 'the manager, with the department, and the typo wrote nothing');
+  const staff = await handle.db
+    .selectFrom('staff_user')
+    .innerJoin('staff_department', 'staff_department.user_id', 'staff_user.id')
+    .select(['email', 'role', 'password_hash'])
+    .execute();
+  t.same(
+    staff,
+    [{ email: 'boss@example.com', role: 'manager', password_hash: null }],
+    'the manager, with the department, and the typo wrote nothing',
+  );
   const sent = await handle.db.selectFrom('mail_outbox').select(['kind', 'sent_at']).where('kind', '=', 'invitation').execute();
   t.ok(sent[0]?.sent_at, 'the invitation went out at once');
   const queued = await handle.db.selectFrom('mail_outbox').select('kind').where('sent_at', 'is', null).execute();
-  t.same(queued, [{ kind: 'quarterly_report' }], 'the manager\'s reports wait in the outbox for the worker (or `mail deliver`)');
+  t.same(queued, [{ kind: 'quarterly_report' }], "the manager's reports wait in the outbox for the worker (or `mail deliver`)");
   if (!database.url) {
     await handle.close();
     t.equal(readdirSync(join(dataDir, 'outbox')).length, 1, 'as an .eml file in DATA_DIR/outbox');

@@ -8,7 +8,16 @@ const SECRET = 's'.repeat(40);
 t.test('defaults', async (t) => {
   const dir = t.testdir();
   const config = loadConfig({ DATA_DIR: dir });
-  t.match(config, { port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', databaseUrl: undefined, anonymityK: 5, releaseMaxDays: 30, smtpUrl: undefined, logLevel: 'info' });
+  t.match(config, {
+    port: 3000,
+    host: '0.0.0.0',
+    publicUrl: 'http://localhost:3000',
+    databaseUrl: undefined,
+    anonymityK: 5,
+    releaseMaxDays: 30,
+    smtpUrl: undefined,
+    logLevel: 'info',
+  });
 });
 
 t.test('embedded mode generates SECRET once and keeps it in DATA_DIR', async (t) => {

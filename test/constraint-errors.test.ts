@@ -15,7 +15,11 @@ t.test('a department name of only spaces and an unknown parent', async (t) => {
   const blank = await postForm(app, '/staff/departments?lang=en', { name: '   ', parentId: '' }, hr);
   t.equal(blank.statusCode, 400);
   t.match(blank.body, /Enter a name \(spaces alone are not one\)/);
-  t.match((await postForm(app, '/staff/departments?lang=ja', { name: '　 ', parentId: '' }, hr)).body, /部署名を入力してください/, 'ideographic spaces too');
+  t.match(
+    (await postForm(app, '/staff/departments?lang=ja', { name: '　 ', parentId: '' }, hr)).body,
+    /部署名を入力してください/,
+    'ideographic spaces too',
+  );
   t.same(await app.db.selectFrom('department').selectAll().execute(), [], 'nothing written');
 
   const [sales] = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').execute();
@@ -24,7 +28,10 @@ t.test('a department name of only spaces and an unknown parent', async (t) => {
   const orphan = await postForm(app, `/staff/departments/${sales!.id}?lang=en`, { name: '営業部', parentId: randomUUID() }, hr);
   t.equal(orphan.statusCode, 400);
   t.match(orphan.body, /A department you chose no longer exists/);
-  t.match((await postForm(app, `/staff/departments/${sales!.id}?lang=ja`, { name: '営業部', parentId: randomUUID() }, hr)).body, /指定された部署が見つかりません/);
+  t.match(
+    (await postForm(app, `/staff/departments/${sales!.id}?lang=ja`, { name: '営業部', parentId: randomUUID() }, hr)).body,
+    /指定された部署が見つかりません/,
+  );
   t.match(await app.db.selectFrom('department').selectAll().executeTakeFirstOrThrow(), { name: '営業部', parent_id: null }, 'unchanged');
 });
 
@@ -33,10 +40,19 @@ t.test('unknown departments for a manager and for an improvement action', async 
   const admin = await staffCookie(app, 'admin');
   const gone = randomUUID();
 
-  const add = await postForm(app, '/staff/users?lang=en', { email: 'bucho@example.com', role: 'manager', locale: 'ja', departments: gone }, admin);
+  const add = await postForm(
+    app,
+    '/staff/users?lang=en',
+    { email: 'bucho@example.com', role: 'manager', locale: 'ja', departments: gone },
+    admin,
+  );
   t.equal(add.statusCode, 400);
   t.match(add.body, /A department you chose no longer exists/);
-  t.equal(await app.db.selectFrom('staff_user').select('id').where('email', '=', 'bucho@example.com').executeTakeFirst(), undefined, 'no account');
+  t.equal(
+    await app.db.selectFrom('staff_user').select('id').where('email', '=', 'bucho@example.com').executeTakeFirst(),
+    undefined,
+    'no account',
+  );
   t.same(await app.db.selectFrom('mail_outbox').selectAll().execute(), [], 'no welcome mail');
 
   t.equal((await postForm(app, '/staff/users', { email: 'bucho@example.com', role: 'hr', locale: 'ja' }, admin)).statusCode, 303);
@@ -44,11 +60,27 @@ t.test('unknown departments for a manager and for an improvement action', async 
   const change = await postForm(app, `/staff/users/${user.id}?lang=ja`, { role: 'manager', departments: gone }, admin);
   t.equal(change.statusCode, 400);
   t.match(change.body, /指定された部署が見つかりません/);
-  t.match(await app.db.selectFrom('staff_user').select('role').where('id', '=', user.id).executeTakeFirstOrThrow(), { role: 'hr' }, 'still HR');
+  t.match(
+    await app.db.selectFrom('staff_user').select('role').where('id', '=', user.id).executeTakeFirstOrThrow(),
+    { role: 'hr' },
+    'still HR',
+  );
 
-  const action = await postForm(app, '/staff/improvements?lang=en', {
-    titleJa: '', titleEn: 'Flexible hours', descriptionJa: '', descriptionEn: '', status: 'planned', startedOn: '', doneOn: '', departmentIds: gone,
-  }, admin);
+  const action = await postForm(
+    app,
+    '/staff/improvements?lang=en',
+    {
+      titleJa: '',
+      titleEn: 'Flexible hours',
+      descriptionJa: '',
+      descriptionEn: '',
+      status: 'planned',
+      startedOn: '',
+      doneOn: '',
+      departmentIds: gone,
+    },
+    admin,
+  );
   t.equal(action.statusCode, 400);
   t.match(action.body, /A department you chose no longer exists/);
   t.same(await app.db.selectFrom('improvement_action').selectAll().execute(), [], 'no action');
@@ -57,7 +89,9 @@ t.test('unknown departments for a manager and for an improvement action', async 
 t.test('ten admins adding the same colleague at once: one account, the others a 409', async (t) => {
   const { app } = await buildTestApp(t);
   const admin = await staffCookie(app, 'admin');
-  const replies = await Promise.all(Array.from({ length: 10 }, () => postForm(app, '/staff/users?lang=en', { email: 'same@example.com', role: 'hr', locale: 'en' }, admin)));
+  const replies = await Promise.all(
+    Array.from({ length: 10 }, () => postForm(app, '/staff/users?lang=en', { email: 'same@example.com', role: 'hr', locale: 'en' }, admin)),
+  );
   t.same(replies.map((r) => r.statusCode).sort(), [303, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
   for (const reply of replies.filter((r) => r.statusCode === 409)) t.match(reply.body, /same@example\.com/);
   t.equal((await app.db.selectFrom('staff_user').select('id').where('email', '=', 'same@example.com').execute()).length, 1);
@@ -74,7 +108,15 @@ t.test('an alumnus whose last day on record is after 2200 is told to contact HR'
       method: 'POST',
       url: `/alumni/join/${signId(app.keys.alumniLinks, 'join', leaver.id)}?lang=${lang}`,
       headers: { cookie: csrf(app).cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrf(app).field, name: 'Taro', email: 'taro@personal.test', company: '', jobTitle: '', profileUrl: '', locale: lang }).toString(),
+      payload: new URLSearchParams({
+        _csrf: csrf(app).field,
+        name: 'Taro',
+        email: 'taro@personal.test',
+        company: '',
+        jobTitle: '',
+        profileUrl: '',
+        locale: lang,
+      }).toString(),
     });
   const en = await join('en');
   t.equal(en.statusCode, 409);
@@ -100,13 +142,28 @@ t.test('a department name or a department taken by another transaction meanwhile
     return reply!;
   };
 
-  const clash = await whileUncommitted((trx) => trx.insertInto('department').values({ name: '新設部', parent_id: null }).execute(), () => postForm(app, '/staff/departments?lang=en', { name: '新設部', parentId: '' }, hr));
+  const clash = await whileUncommitted(
+    (trx) => trx.insertInto('department').values({ name: '新設部', parent_id: null }).execute(),
+    () => postForm(app, '/staff/departments?lang=en', { name: '新設部', parentId: '' }, hr),
+  );
   t.equal(clash.statusCode, 409);
   t.match(clash.body, /already exists under the same parent/);
 
   const inUse = await whileUncommitted(
     (trx) =>
-      trx.insertInto('leaver').values({ employee_id: 'E9', name: 'Taro', email: 'taro@example.com', department_id: empty!.id, hire_date: '2020-04-01', last_day: '2026-12-31', exit_type: 'voluntary', locale: 'ja' }).execute(),
+      trx
+        .insertInto('leaver')
+        .values({
+          employee_id: 'E9',
+          name: 'Taro',
+          email: 'taro@example.com',
+          department_id: empty!.id,
+          hire_date: '2020-04-01',
+          last_day: '2026-12-31',
+          exit_type: 'voluntary',
+          locale: 'ja',
+        })
+        .execute(),
     () => postForm(app, `/staff/departments/${empty!.id}/delete?lang=en`, {}, hr),
   );
   t.equal(inUse.statusCode, 409);

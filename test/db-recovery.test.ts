@@ -120,7 +120,8 @@ t.test('recovers from terminated backends and a restart under load', { skip }, a
 
   function summary(outcomes: Outcome[]) {
     const counts: Record<string, number> = {};
-    for (const { status, code } of outcomes) counts[`${status}${code ? ` ${code}` : ''}`] = (counts[`${status}${code ? ` ${code}` : ''}`] ?? 0) + 1;
+    for (const { status, code } of outcomes)
+      counts[`${status}${code ? ` ${code}` : ''}`] = (counts[`${status}${code ? ` ${code}` : ''}`] ?? 0) + 1;
     return counts;
   }
 
@@ -170,7 +171,11 @@ t.test('recovers from terminated backends and a restart under load', { skip }, a
       down.push(await request('/readyz'));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    t.same(down.map((outcome) => outcome.status), [503, 503, 503, 503, 503], 'while the database is down, /readyz answers 503');
+    t.same(
+      down.map((outcome) => outcome.status),
+      [503, 503, 503, 503, 503],
+      'while the database is down, /readyz answers 503',
+    );
     t.ok(Math.max(...down.map((outcome) => outcome.ms)) < 2_500, 'and answers within the 2 s check');
     const health = await app.inject({ url: '/healthz' });
     t.equal(health.statusCode, 503, 'so does /healthz');
@@ -189,6 +194,12 @@ t.test('recovers from terminated backends and a restart under load', { skip }, a
   appClosed = true;
   await database.close();
   databaseClosed = true;
-  t.ok(performance.now() - start < 3_000, `app.close() and the database's close finish promptly (${Math.round(performance.now() - start)} ms)`);
-  t.notOk(lines.some((line) => /"level":(50|60)/.test(line) && /TypeError/.test(line)), 'no TypeError from the driver was logged');
+  t.ok(
+    performance.now() - start < 3_000,
+    `app.close() and the database's close finish promptly (${Math.round(performance.now() - start)} ms)`,
+  );
+  t.notOk(
+    lines.some((line) => /"level":(50|60)/.test(line) && /TypeError/.test(line)),
+    'no TypeError from the driver was logged',
+  );
 });

@@ -63,25 +63,36 @@ t.test('transactions commit or roll back as a whole, many at once', async (t) =>
     }),
     /change of mind/,
   );
-  t.equal((await db.selectFrom('department').selectAll().where('name', '=', 'Rolled back').execute()).length, 0, 'nothing from the failed transaction');
+  t.equal(
+    (await db.selectFrom('department').selectAll().where('name', '=', 'Rolled back').execute()).length,
+    0,
+    'nothing from the failed transaction',
+  );
 
   // More transactions than pooled connections, each reading its own uncommitted row.
   const seen = await Promise.all(
     Array.from({ length: 25 }, (_, i) =>
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('department').values({ name: `T${i}`, parent_id: null }).execute();
+        await trx
+          .insertInto('department')
+          .values({ name: `T${i}`, parent_id: null })
+          .execute();
         const mine = await trx.selectFrom('department').select('name').where('name', '=', `T${i}`).executeTakeFirst();
         return mine?.name;
       }),
     ),
   );
-  t.same(seen, Array.from({ length: 25 }, (_, i) => `T${i}`));
+  t.same(
+    seen,
+    Array.from({ length: 25 }, (_, i) => `T${i}`),
+  );
   t.equal((await db.selectFrom('department').selectAll().where('name', 'like', 'T%').execute()).length, 25);
 
   // PGlite's dialect cannot stream (so the app never does); the PostgreSQL driver can.
   if (kind === 'postgres') {
     const streamed: string[] = [];
-    for await (const row of db.selectFrom('department').select('name').where('name', 'like', 'T%').orderBy('name').stream(10)) streamed.push(row.name);
+    for await (const row of db.selectFrom('department').select('name').where('name', 'like', 'T%').orderBy('name').stream(10))
+      streamed.push(row.name);
     t.equal(streamed.length, 25, 'large results can be streamed');
   }
 });

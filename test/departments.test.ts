@@ -8,24 +8,43 @@ t.test('HR builds the tree (本部 > 部 > 課), moves, renames and deletes; cyc
   const { app } = await buildTestApp(t);
   const hr = await staffCookie(app, 'hr');
   const add = (name: string, parentId = '') => postForm(app, '/staff/departments?lang=en', { name, parentId }, hr);
-  const idOf = async (name: string) => (await app.db.selectFrom('department').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+  const idOf = async (name: string) =>
+    (await app.db.selectFrom('department').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
 
   t.equal((await add('営業本部')).statusCode, 303);
   await add('第一営業部', await idOf('営業本部'));
   await add('法人課', await idOf('第一営業部'));
   await add('開発本部');
-  t.same((await departmentTree(app.db)).map((d) => [d.name, d.depth]), [['営業本部', 0], ['第一営業部', 1], ['法人課', 2], ['開発本部', 0]]);
+  t.same(
+    (await departmentTree(app.db)).map((d) => [d.name, d.depth]),
+    [
+      ['営業本部', 0],
+      ['第一営業部', 1],
+      ['法人課', 2],
+      ['開発本部', 0],
+    ],
+  );
 
   const clash = await add('第一営業部', await idOf('営業本部'));
   t.equal(clash.statusCode, 409);
   t.match(clash.body, /already exists under the same parent/);
   t.equal((await add('第一営業部', await idOf('開発本部'))).statusCode, 303, 'the same name under another parent is fine');
 
-  const cycle = await postForm(app, `/staff/departments/${await idOf('営業本部')}?lang=en`, { name: '営業本部', parentId: await idOf('法人課') }, hr);
+  const cycle = await postForm(
+    app,
+    `/staff/departments/${await idOf('営業本部')}?lang=en`,
+    { name: '営業本部', parentId: await idOf('法人課') },
+    hr,
+  );
   t.equal(cycle.statusCode, 400);
   t.match(cycle.body, /cannot move under itself/);
 
-  const move = await postForm(app, `/staff/departments/${await idOf('法人課')}`, { name: '法人営業課', parentId: await idOf('開発本部') }, hr);
+  const move = await postForm(
+    app,
+    `/staff/departments/${await idOf('法人課')}`,
+    { name: '法人営業課', parentId: await idOf('開発本部') },
+    hr,
+  );
   t.equal(move.statusCode, 303);
   const moved = (await departmentTree(app.db)).find((d) => d.name === '法人営業課')!;
   t.same([moved.parent_id, moved.depth], [await idOf('開発本部'), 1]);
@@ -35,8 +54,18 @@ t.test('HR builds the tree (本部 > 部 > 課), moves, renames and deletes; cyc
   t.equal(inUse.statusCode, 409);
   t.equal((await postForm(app, `/staff/departments/${moved.id}/delete`, {}, hr)).statusCode, 303, 'an empty department goes');
   t.same(
-    (await app.db.selectFrom('audit_event').select('action').where('action', 'like', 'department_%').orderBy('id').execute()).map((a) => a.action),
-    ['department_created', 'department_created', 'department_created', 'department_created', 'department_created', 'department_updated', 'department_deleted'],
+    (await app.db.selectFrom('audit_event').select('action').where('action', 'like', 'department_%').orderBy('id').execute()).map(
+      (a) => a.action,
+    ),
+    [
+      'department_created',
+      'department_created',
+      'department_created',
+      'department_created',
+      'department_created',
+      'department_updated',
+      'department_deleted',
+    ],
   );
 });
 
@@ -53,7 +82,9 @@ t.test('managers are assigned to departments; only manager accounts can be', asy
   t.notMatch(page.body, /colleague@example.com/, 'only managers are offered');
 
   t.equal((await postForm(app, `/staff/departments/${dept.id}/managers`, { managers: manager.id }, hr)).statusCode, 303);
-  t.same(await app.db.selectFrom('staff_department').select(['user_id', 'department_id']).execute(), [{ user_id: manager.id, department_id: dept.id }]);
+  t.same(await app.db.selectFrom('staff_department').select(['user_id', 'department_id']).execute(), [
+    { user_id: manager.id, department_id: dept.id },
+  ]);
   t.equal((await postForm(app, `/staff/departments/${dept.id}/managers`, { managers: colleague.id }, hr)).statusCode, 400);
   t.equal((await postForm(app, `/staff/departments/${dept.id}/managers`, {}, hr)).statusCode, 303, 'none selected: unassigned');
   t.same(await app.db.selectFrom('staff_department').selectAll().execute(), []);

@@ -12,13 +12,22 @@ const json = { 'content-type': 'application/json', accept: 'application/json' };
 async function company(t: Test) {
   const ctx = await buildTestApp(t);
   const { app } = ctx;
-  const { id: root } = await app.db.insertInto('department').values({ name: '本部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const { id: root } = await app.db
+    .insertInto('department')
+    .values({ name: '本部', parent_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const name of ['営業部', '開発部', '法務課']) await app.db.insertInto('department').values({ name, parent_id: root }).execute();
   let n = 0;
   const answer = async (department: string, count: number, lastDay = '2026-05-15', extra: Record<string, unknown> = {}) => {
     for (let i = 0; i < count; i++) {
       const leaver = await invitedLeaver(app, { employeeId: `E${n++}`, department, lastDay, hireDate: '2021-04-01' });
-      const res = await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers: validAnswers({ improvement: `comment ${department} ${i}`, ...extra }) } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/s/${leaver.token}/complete`,
+        headers: json,
+        payload: { answers: validAnswers({ improvement: `comment ${department} ${i}`, ...extra }) },
+      });
       t.equal(res.statusCode, 201);
     }
   };
@@ -28,7 +37,8 @@ async function company(t: Test) {
   await invitedLeaver(app, { employeeId: 'NOANSWER', department: '営業部', lastDay: '2026-05-20', hireDate: '2021-04-01' });
   await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
   const { token } = await createApiToken(app.db, 'bi');
-  const get = (query: string) => app.inject({ url: `/api/v1/reports/summary?${query}`, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
+  const get = (query: string) =>
+    app.inject({ url: `/api/v1/reports/summary?${query}`, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
   return { ...ctx, get, root, answer };
 }
 
@@ -63,7 +73,10 @@ t.test('measures: reasons, eNPS, would-return and manager support', async (t) =>
   t.match(total, {
     responses: 17,
     primaryReasons: [{ code: 'career_growth', count: 17, share: 1 }],
-    reasons: [{ code: 'manager', count: 17 }, { code: 'pay_benefits', count: 17 }],
+    reasons: [
+      { code: 'manager', count: 17 },
+      { code: 'pay_benefits', count: 17 },
+    ],
     enps: { score: -100, promoters: 0, detractors: 17, distribution: [0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0] },
     wouldReturn: { mean: 4, share4to5: 1 },
     managerSupport: { mean: 2 },
@@ -75,7 +88,10 @@ t.test('periods: a quarter or a year; several years only by quarter; clear error
   t.equal((await get('from=2026-Q1&to=2026-Q4&groupBy=quarter')).json().groups.length, 4);
   const twoYears = await get('from=2025-Q1&to=2026-Q4&groupBy=quarter');
   t.equal(twoYears.statusCode, 200);
-  t.same(twoYears.json().groups.map((g: { key: string }) => g.key), ['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+  t.same(
+    twoYears.json().groups.map((g: { key: string }) => g.key),
+    ['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4'],
+  );
   t.equal(twoYears.json().total, null);
   const range = await get('from=2026-Q1&to=2026-Q3');
   t.equal(range.statusCode, 400);
@@ -105,14 +121,24 @@ t.test('staff: managers see their departments only; comments follow the k rule; 
   t.match(hidden.body, /Too few responses/);
   t.notMatch(hidden.body, /comment 法務課/);
 
-  const csv = await app.inject({ url: `/staff/insights/export?year=2026&format=csv&groupBy=department&department=${root}`, headers: { cookie: hr } });
+  const csv = await app.inject({
+    url: `/staff/insights/export?year=2026&format=csv&groupBy=department&department=${root}`,
+    headers: { cookie: hr },
+  });
   t.equal(csv.statusCode, 200);
   t.equal(csv.body.charCodeAt(0), 0xfeff, 'UTF-8 with BOM for Excel');
   t.match(csv.body, /本部|営業部/);
   t.match(csv.body, /suppressed/);
   t.notMatch(csv.body, /comment/, 'never raw answers');
-  const exported = await app.db.selectFrom('audit_event').select('action').where('action', 'in', ['report_viewed', 'report_exported']).execute();
-  t.ok(exported.some((a) => a.action === 'report_exported') && exported.some((a) => a.action === 'report_viewed'), 'views and exports are audited');
+  const exported = await app.db
+    .selectFrom('audit_event')
+    .select('action')
+    .where('action', 'in', ['report_viewed', 'report_exported'])
+    .execute();
+  t.ok(
+    exported.some((a) => a.action === 'report_exported') && exported.some((a) => a.action === 'report_viewed'),
+    'views and exports are audited',
+  );
 });
 
 t.test('a report is never stale: new answers and new leavers show at once (the remembered year is keyed on the data)', async (t) => {
@@ -127,5 +153,9 @@ t.test('a report is never stale: new answers and new leavers show at once (the r
   const moved = await app.db.selectFrom('department').select('id').where('name', '=', '法務課').executeTakeFirstOrThrow();
   const sales = await app.db.selectFrom('department').select('id').where('name', '=', '営業部').executeTakeFirstOrThrow();
   await app.db.updateTable('department').set({ parent_id: sales.id }).where('id', '=', moved.id).execute();
-  t.match((await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total, { responses: 14 }, 'a moved department counts under its new parent');
+  t.match(
+    (await get('from=2026-Q1&to=2026-Q4&department=営業部')).json().total,
+    { responses: 14 },
+    'a moved department counts under its new parent',
+  );
 });

@@ -19,7 +19,10 @@ const json = { 'content-type': 'application/json', accept: 'application/json' };
 
 /** The rollup, recomputed the slow way from the JSON answers. */
 async function naiveRollup(db: Kysely<Database>) {
-  const rows = await db.selectFrom('response').select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'answers']).execute();
+  const rows = await db
+    .selectFrom('response')
+    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'answers'])
+    .execute();
   const cells = new Map<string, { responses: number; counts: Record<string, number> }>();
   for (const row of rows) {
     const key = [row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|');
@@ -33,7 +36,11 @@ async function naiveRollup(db: Kysely<Database>) {
 
 /** A department, and pooled answers from it as a completion pools them (one cohort; eNPS and regrettable vary). */
 async function pooledAnswersMaker(app: FastifyInstance) {
-  const { id: departmentId } = await app.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const { id: departmentId } = await app.db
+    .insertInto('department')
+    .values({ name: '営業部', parent_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const surveyVersionId = app.surveys.current('exit-interview').id;
   return ({ enps = 6, regrettable = 'no' }: { enps?: number; regrettable?: 'yes' | 'no' | 'unassessed' } = {}) => ({
     surveyVersionId,
@@ -45,9 +52,22 @@ async function pooledAnswersMaker(app: FastifyInstance) {
 t.test('released answers are added to the rollup in the release transaction, exactly', async (t) => {
   const { app } = await buildTestApp(t);
   for (let i = 0; i < 12; i++) {
-    const leaver = await invitedLeaver(app, { employeeId: `R${i}`, department: i % 3 ? '営業部' : '開発部', lastDay: i % 2 ? '2026-03-31' : '2026-08-31', hireDate: '2020-04-01' });
-    const answers = validAnswers({ primary_reason: i % 4 ? 'pay_benefits' : 'manager', reasons: i % 4 ? ['pay_benefits', 'culture'] : ['manager'], enps: i % 11, would_return: 1 + (i % 5) });
-    t.equal((await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers } })).statusCode, 201);
+    const leaver = await invitedLeaver(app, {
+      employeeId: `R${i}`,
+      department: i % 3 ? '営業部' : '開発部',
+      lastDay: i % 2 ? '2026-03-31' : '2026-08-31',
+      hireDate: '2020-04-01',
+    });
+    const answers = validAnswers({
+      primary_reason: i % 4 ? 'pay_benefits' : 'manager',
+      reasons: i % 4 ? ['pay_benefits', 'culture'] : ['manager'],
+      enps: i % 11,
+      would_return: 1 + (i % 5),
+    });
+    t.equal(
+      (await app.inject({ method: 'POST', url: `/s/${leaver.token}/complete`, headers: json, payload: { answers } })).statusCode,
+      201,
+    );
     if (i === 5) await app.worker.runOnce();
   }
   await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true });
@@ -58,7 +78,10 @@ t.test('released answers are added to the rollup in the release transaction, exa
     const cell = expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!;
     t.same({ responses: row.responses, counts: row.counts }, cell, `cell ${row.quarter} ${row.exit_type}`);
   }
-  t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), 12);
+  t.equal(
+    rollup.reduce((sum, row) => sum + row.responses, 0),
+    12,
+  );
 });
 
 t.test('a long queue is released whole, a few thousand at a time, and counted exactly once', async (t) => {
@@ -76,31 +99,60 @@ t.test('a long queue is released whole, a few thousand at a time, and counted ex
       const id = crypto.randomUUID();
       rows.push({ id, sealed: seal(app.keys.answerPool, JSON.stringify(answer(i)), id), waiting_since: today(), answer_count: 1 });
     } else {
-      rows.push(poolRow(app.keys.answerPool, Array.from({ length: size }, (_v, k) => answer(i + k))));
+      rows.push(
+        poolRow(
+          app.keys.answerPool,
+          Array.from({ length: size }, (_v, k) => answer(i + k)),
+        ),
+      );
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await app.db.insertInto('answer_pool').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await app.db
+      .insertInto('answer_pool')
+      .values(rows.slice(i, i + 500))
+      .execute();
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7 }), QUEUE);
   // Each release transaction leaves its own xmin on the rows it inserted; whole pool rows, up to 2,000 answers each.
   const { rows: perTransaction } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM response GROUP BY xmin::text`.execute(app.db);
   const sizes = perTransaction.map(({ n }) => n).sort((a, b) => b - a);
-  t.ok(sizes[0]! <= 2000 && sizes.slice(0, -1).every((n) => n > 1800), `whole rows, at most 2,000 answers a transaction: ${sizes.join(', ')}`);
+  t.ok(
+    sizes[0]! <= 2000 && sizes.slice(0, -1).every((n) => n > 1800),
+    `whole rows, at most 2,000 answers a transaction: ${sizes.join(', ')}`,
+  );
   t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 0, 'the pool is empty');
   const rollup = await app.db.selectFrom('response_rollup').selectAll().execute();
-  t.equal(rollup.reduce((sum, row) => sum + row.responses, 0), QUEUE);
-  t.same(rollup.map((row) => [row.regrettable, row.responses]).sort(), [['no', 3333], ['unassessed', 3333], ['yes', 3334]]);
+  t.equal(
+    rollup.reduce((sum, row) => sum + row.responses, 0),
+    QUEUE,
+  );
+  t.same(rollup.map((row) => [row.regrettable, row.responses]).sort(), [
+    ['no', 3333],
+    ['unassessed', 3333],
+    ['yes', 3334],
+  ]);
   const expected = await naiveRollup(app.db);
-  for (const row of rollup) t.same(row.counts, expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!.counts);
+  for (const row of rollup)
+    t.same(row.counts, expected.get([row.quarter, row.department_id, row.tenure_band, row.exit_type, row.regrettable].join('|'))!.counts);
 });
 
 t.test('a release stops between transactions once the app is closing, and the rest waits for the next pass', async (t) => {
   const { app } = await buildTestApp(t);
   const answer = (await pooledAnswersMaker(app))();
-  const rows = Array.from({ length: 30 }, () => poolRow(app.keys.answerPool, Array.from({ length: 100 }, () => answer)));
+  const rows = Array.from({ length: 30 }, () =>
+    poolRow(
+      app.keys.answerPool,
+      Array.from({ length: 100 }, () => answer),
+    ),
+  );
   await app.db.insertInto('answer_pool').values(rows).execute();
   const closing = new AbortController();
   closing.abort();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7, signal: closing.signal }), 2000, 'one transaction, then it stops');
+  t.equal(
+    await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7, signal: closing.signal }),
+    2000,
+    'one transaction, then it stops',
+  );
   t.equal((await app.db.selectFrom('answer_pool').select('id').execute()).length, 10, 'the rest still waits, sealed');
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 7 }), 1000, 'the next pass releases it');
   const [rollup] = await app.db.selectFrom('response_rollup').select('responses').execute();
@@ -112,8 +164,16 @@ t.test('the migration builds the rollup from responses released before it', asyn
   const migrator = new Migrator({ db: database.db, provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }) });
   const before = await migrator.migrateTo('2026-11-21T0005_invitation_lifecycle');
   t.notOk(before.error);
-  const { id: department } = await database.db.insertInto('department').values({ name: '営業部', parent_id: null }).returning('id').executeTakeFirstOrThrow();
-  const { id: version } = await database.db.insertInto('survey_version').values({ survey: 'exit-interview', hash: 'h', definition: sql<string>`'{}'::jsonb` }).returning('id').executeTakeFirstOrThrow();
+  const { id: department } = await database.db
+    .insertInto('department')
+    .values({ name: '営業部', parent_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { id: version } = await database.db
+    .insertInto('survey_version')
+    .values({ survey: 'exit-interview', hash: 'h', definition: sql<string>`'{}'::jsonb` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const answers = [validAnswers(), validAnswers({ primary_reason: 'manager', reasons: ['manager', 'manager'], enps: 10 }), { enps: 3 }];
   for (const a of answers) {
     await sql`INSERT INTO response (survey_version_id, department_id, tenure_band, exit_type, quarter, answers)

@@ -1,6 +1,17 @@
 import t from 'tap';
 import { EXIT_TYPES, REGRETTABLE, TENURE_BANDS } from '../server/answers/cohort.ts';
-import { ALL, type AtomicRow, BANDS, buildLattice, EXITS, inLattice, PERIODS, QUARTERS, REGRETS, subtree } from '../server/insights/lattice.ts';
+import {
+  ALL,
+  type AtomicRow,
+  BANDS,
+  buildLattice,
+  EXITS,
+  inLattice,
+  PERIODS,
+  QUARTERS,
+  REGRETS,
+  subtree,
+} from '../server/insights/lattice.ts';
 import { shownCells } from '../server/insights/suppress.ts';
 
 /** A small organisation: 本部A > (部A1, 部A2 > 課A2a), 本部B, 本部C > 部C1 (C itself has nobody of its own). */
@@ -90,16 +101,22 @@ for (const seed of Array.from({ length: 20 }, (_v, i) => i + 1)) {
       const lattice = buildLattice(rows, DEPARTMENTS);
       const shown = shownCells(lattice, k);
       // Atoms: (quarter, department's own people, exit, band, regrettable).
-      const atoms = QUARTERS.flatMap((q) => DEPARTMENTS.flatMap((d) => EXIT_TYPES.flatMap((e) => TENURE_BANDS.flatMap((b) => REGRETTABLE.map((r) => `${q}|${d.id}|${e}|${b}|${r}`)))));
+      const atoms = QUARTERS.flatMap((q) =>
+        DEPARTMENTS.flatMap((d) =>
+          EXIT_TYPES.flatMap((e) => TENURE_BANDS.flatMap((b) => REGRETTABLE.map((r) => `${q}|${d.id}|${e}|${b}|${r}`))),
+        ),
+      );
       const index = new Map(atoms.map((a, i) => [a, i]));
       const counts = new Array<number>(atoms.length).fill(0);
-      for (const row of rows) counts[index.get(`${row.quarter}|${row.department_id}|${row.exit_type}|${row.tenure_band}|${row.regrettable}`)!]! += row.responses;
+      for (const row of rows)
+        counts[index.get(`${row.quarter}|${row.department_id}|${row.exit_type}|${row.tenure_band}|${row.regrettable}`)!]! += row.responses;
       const vectorOf = (period: string, department: string, exit: string, band: string, regret: string, ownOnly = false) => {
         const v = new Array<number>(atoms.length).fill(0);
         for (const q of period === 'Y' ? QUARTERS : [period]) {
           for (const d of ownOnly ? [department] : subtree(lattice.children, department).filter((id) => id !== ALL)) {
             for (const e of exit === ALL ? EXIT_TYPES : [exit]) {
-              for (const b of band === ALL ? TENURE_BANDS : [band]) for (const r of regret === ALL ? REGRETTABLE : [regret]) v[index.get(`${q}|${d}|${e}|${b}|${r}`)!] = 1;
+              for (const b of band === ALL ? TENURE_BANDS : [band])
+                for (const r of regret === ALL ? REGRETTABLE : [regret]) v[index.get(`${q}|${d}|${e}|${b}|${r}`)!] = 1;
             }
           }
         }

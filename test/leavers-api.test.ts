@@ -7,20 +7,39 @@ async function setup(t: Test) {
   const ctx = await buildTestApp(t);
   const { token } = await createApiToken(ctx.app.db, 'hris');
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: '/api/v1/leavers', headers: { authorization: `Bearer ${token}`, ...headers }, payload: payload as object });
+    ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/leavers',
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      payload: payload as object,
+    });
   return { ...ctx, token, post };
 }
 
 t.test('a leaver is registered and invited', async (t) => {
   const { app, post, mail } = await setup(t);
-  const input = leaverInput({ locale: 'en', name: 'Ann Example', email: 'ann@example.com', department: 'Engineering', lastDay: '2099-06-30' });
+  const input = leaverInput({
+    locale: 'en',
+    name: 'Ann Example',
+    email: 'ann@example.com',
+    department: 'Engineering',
+    lastDay: '2099-06-30',
+  });
   const res = await post(input);
   t.equal(res.statusCode, 201);
   const { id } = res.json();
   t.match(id, /^[0-9a-f-]{36}$/);
 
   const leaver = await app.db.selectFrom('leaver').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  t.match(leaver, { employee_id: input.employeeId, name: 'Ann Example', email: 'ann@example.com', hire_date: input.hireDate, last_day: '2099-06-30', exit_type: 'voluntary', locale: 'en' });
+  t.match(leaver, {
+    employee_id: input.employeeId,
+    name: 'Ann Example',
+    email: 'ann@example.com',
+    hire_date: input.hireDate,
+    last_day: '2099-06-30',
+    exit_type: 'voluntary',
+    locale: 'en',
+  });
   const invitation = await app.db.selectFrom('invitation').selectAll().where('leaver_id', '=', id).executeTakeFirstOrThrow();
   t.equal(invitation.expires_on, '2099-07-30', '30 days after the last day');
   t.equal(invitation.token_hash.length, 32, 'only a SHA-256 hash is stored');
@@ -65,9 +84,12 @@ t.test('the token records the day it was last used', async (t) => {
   t.equal(row.last_used_on, new Date().toISOString().slice(0, 10));
 });
 
-t.test('invalid input gets a message per field, in the caller\'s language', async (t) => {
+t.test("invalid input gets a message per field, in the caller's language", async (t) => {
   const { app, post } = await setup(t);
-  const res = await post({ ...leaverInput(), email: 'not-an-email', hireDate: '2026/13/01', exitType: 'fired', extra: 1, name: undefined }, { 'accept-language': 'en' });
+  const res = await post(
+    { ...leaverInput(), email: 'not-an-email', hireDate: '2026/13/01', exitType: 'fired', extra: 1, name: undefined },
+    { 'accept-language': 'en' },
+  );
   t.equal(res.statusCode, 400);
   const by = Object.fromEntries((res.json().errors as Array<{ field: string; message: string }>).map((e) => [e.field, e.message]));
   t.equal(by.email, 'Give a valid email address.');

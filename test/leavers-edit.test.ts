@@ -6,16 +6,29 @@ import { csrf, staffCookie } from './helpers/staff.ts';
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
 const fields = {
-  employeeId: 'F-100', name: '山本 花', email: 'hana.yamamoto@example.com', department: '人事部',
-  hireDate: '2021-04-01', lastDay: '2099-09-30', exitType: 'voluntary', locale: 'ja',
-  regrettable: 'yes', rehireEligibility: 'conditional', rehireNote: '管理職ポストがあれば',
+  employeeId: 'F-100',
+  name: '山本 花',
+  email: 'hana.yamamoto@example.com',
+  department: '人事部',
+  hireDate: '2021-04-01',
+  lastDay: '2099-09-30',
+  exitType: 'voluntary',
+  locale: 'ja',
+  regrettable: 'yes',
+  rehireEligibility: 'conditional',
+  rehireNote: '管理職ポストがあれば',
 };
 
 t.test('HR adds a leaver with a form; mistakes come back beside their fields', async (t) => {
   const { app, mail } = await buildTestApp(t);
   const hr = await staffCookie(app, 'hr');
   const post = (url: string, body: Record<string, string>) =>
-    app.inject({ method: 'POST', url, headers: { cookie: hr, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf(app).field, ...body }).toString() });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: hr, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf(app).field, ...body }).toString(),
+    });
 
   const bad = await post('/staff/leavers?lang=en', { ...fields, email: 'nope', hireDate: '2021/04/01' });
   t.equal(bad.statusCode, 400);
@@ -41,17 +54,32 @@ t.test('HR adds a leaver with a form; mistakes come back beside their fields', a
   t.equal(duplicate.statusCode, 409);
   t.match(duplicate.body, /already registered/);
   const audit = await app.db.selectFrom('audit_event').select('action').execute();
-  t.same(audit.map((a) => a.action), ['leaver_created']);
+  t.same(
+    audit.map((a) => a.action),
+    ['leaver_created'],
+  );
 });
 
 t.test('editing moves the expiry of an open invitation; deleting keeps anonymous answers', async (t) => {
   const { app, mail } = await buildTestApp(t, { ANONYMITY_K: '3' });
   const hr = await staffCookie(app, 'hr');
   const post = (url: string, body: Record<string, string>) =>
-    app.inject({ method: 'POST', url, headers: { cookie: hr, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf(app).field, ...body }).toString() });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: hr, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf(app).field, ...body }).toString(),
+    });
 
   const leaver = await invitedLeaver(app);
-  const edited = await post(`/staff/leavers/${leaver.id}`, { ...fields, employeeId: leaver.input.employeeId, lastDay: '2099-12-31', regrettable: '', rehireEligibility: 'not_eligible', rehireNote: '' });
+  const edited = await post(`/staff/leavers/${leaver.id}`, {
+    ...fields,
+    employeeId: leaver.input.employeeId,
+    lastDay: '2099-12-31',
+    regrettable: '',
+    rehireEligibility: 'not_eligible',
+    rehireNote: '',
+  });
   t.equal(edited.statusCode, 303);
   const invitation = await app.db.selectFrom('invitation').selectAll().where('leaver_id', '=', leaver.id).executeTakeFirstOrThrow();
   t.equal(invitation.expires_on, '2100-01-30', '30 days after the new last day');
@@ -69,5 +97,8 @@ t.test('editing moves the expiry of an open invitation; deleting keeps anonymous
   t.equal((await app.db.selectFrom('response').selectAll().execute()).length, 1, 'the anonymous answers stay');
   await app.worker.runOnce();
   t.equal(mail.sent.length, 0, 'mail not yet sent to a deleted leaver never goes out');
-  t.same((await app.db.selectFrom('audit_event').select('action').orderBy('id').execute()).map((a) => a.action), ['leaver_updated', 'leaver_deleted', 'leaver_deleted']);
+  t.same(
+    (await app.db.selectFrom('audit_event').select('action').orderBy('id').execute()).map((a) => a.action),
+    ['leaver_updated', 'leaver_deleted', 'leaver_deleted'],
+  );
 });

@@ -5,7 +5,7 @@ import { staffCookie } from './helpers/staff.ts';
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
 
-t.test('HR sees each leaver\'s invitation status, never the answers', async (t) => {
+t.test("HR sees each leaver's invitation status, never the answers", async (t) => {
   const { app, mail } = await buildTestApp(t);
   const hr = await staffCookie(app, 'hr');
   const scheduled = await invitedLeaver(app, { name: '予定 一郎', department: '総務部' });
@@ -22,7 +22,12 @@ t.test('HR sees each leaver\'s invitation status, never the answers', async (t) 
   await app.worker.runOnce();
   await app.inject({ url: `/s/${opened.token}` });
   await app.inject({ url: `/s/${completed.token}` });
-  await app.inject({ method: 'POST', url: `/s/${completed.token}/complete`, headers: json, payload: { answers: validAnswers({ improvement: 'SECRET-ANSWER-TEXT' }) } });
+  await app.inject({
+    method: 'POST',
+    url: `/s/${completed.token}/complete`,
+    headers: json,
+    payload: { answers: validAnswers({ improvement: 'SECRET-ANSWER-TEXT' }) },
+  });
   t.ok(scheduled && sent && failing);
 
   const list = async (query = '') => {
@@ -30,7 +35,8 @@ t.test('HR sees each leaver\'s invitation status, never the answers', async (t) 
     t.equal(res.statusCode, 200);
     return res.body;
   };
-  const statusOf = (body: string, name: string) => new RegExp(`<tr data-status="(\\w+)">\\s*<td>[^<]*</td>\\s*<td><a href="/staff/leavers/[0-9a-f-]{36}">${name}</a>`).exec(body)?.[1];
+  const statusOf = (body: string, name: string) =>
+    new RegExp(`<tr data-status="(\\w+)">\\s*<td>[^<]*</td>\\s*<td><a href="/staff/leavers/[0-9a-f-]{36}">${name}</a>`).exec(body)?.[1];
   const all = await list();
   t.equal(statusOf(all, '予定 一郎'), 'sent', 'sent once the worker ran');
   t.equal(statusOf(all, 'Sent Person'), 'sent');

@@ -14,7 +14,11 @@ const failures: Record<string, (db: Kysely<Database>) => Promise<unknown>> = {
     await db.insertInto('staff_user').values({ email: 'leak-unique@example.com', role: 'hr' }).execute();
   },
   // Failing row contains (…, LEAK-CHECK…, …).
-  check: (db) => db.insertInto('department').values({ name: `LEAK-CHECK-${'x'.repeat(200)}` }).execute(),
+  check: (db) =>
+    db
+      .insertInto('department')
+      .values({ name: `LEAK-CHECK-${'x'.repeat(200)}` })
+      .execute(),
   // invalid input syntax for type uuid: "LEAK-UUID"
   uuid: (db) => sql`SELECT ${'LEAK-UUID'}::uuid`.execute(db),
 };
@@ -40,12 +44,23 @@ t.test('a PostgreSQL error is logged with its code and names, never the values i
   const failed = lines.filter((line) => line.includes('"err"')).map((line) => JSON.parse(line).err);
   t.equal(failed.length, 4, 'every failure is logged');
   t.match(failed[0], {
-    type: 'PostgresError', code: '23505', severity: 'ERROR', table: 'staff_user', constraint: 'staff_user_email_key',
+    type: 'PostgresError',
+    code: '23505',
+    severity: 'ERROR',
+    table: 'staff_user',
+    constraint: 'staff_user_email_key',
     message: 'duplicate key value violates unique constraint "staff_user_email_key"',
   });
   t.match(failed[1], { code: '23514', message: 'new row for relation "department" violates check constraint "department_name_check"' });
-  t.match(failed[2], { code: '22P02', message: 'invalid input syntax for type uuid: "…"', stack: /^PostgresError: invalid input syntax for type uuid: "…"\n {4}at / });
+  t.match(failed[2], {
+    code: '22P02',
+    message: 'invalid input syntax for type uuid: "…"',
+    stack: /^PostgresError: invalid input syntax for type uuid: "…"\n {4}at /,
+  });
   t.match(failed[3], { message: 'task failed', cause: { code: '22P02' } });
   for (const err of failed) t.notOk(['detail', 'where', 'query', 'parameters', 'params', 'internalQuery'].some((field) => field in err));
-  t.notOk(lines.some((line) => /leak/i.test(line)), 'no log line holds a value');
+  t.notOk(
+    lines.some((line) => /leak/i.test(line)),
+    'no log line holds a value',
+  );
 });

@@ -103,7 +103,10 @@ t.test('through a real SMTP server that refuses for a while, every mail arrives 
 t.test('a mailbox that does not exist (550): bounced, not retried, shown to HR; a resend tries again', async (t) => {
   const peer = await smtpPeer(t);
   const database = await testDatabase(t);
-  const real = await buildApp(testConfig(t, { SMTP_URL: peer.url, MAIL_FROM: 'Honne <noreply@honne.test>' }), { db: database.db, logger: createLogger('silent') });
+  const real = await buildApp(testConfig(t, { SMTP_URL: peer.url, MAIL_FROM: 'Honne <noreply@honne.test>' }), {
+    db: database.db,
+    logger: createLogger('silent'),
+  });
   await real.ready();
   t.teardown(() => real.close());
   peer.unknownMailboxes.add('gone@example.com');
@@ -115,15 +118,27 @@ t.test('a mailbox that does not exist (550): bounced, not retried, shown to HR; 
 
   const invitation = await real.db.selectFrom('invitation').selectAll().where('id', '=', gone.invitationId).executeTakeFirstOrThrow();
   t.ok(invitation.bounced_at, 'the invitation is marked bounced');
-  const outbox = await real.db.selectFrom('mail_outbox').selectAll().where('invitation_id', '=', gone.invitationId).executeTakeFirstOrThrow();
+  const outbox = await real.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('invitation_id', '=', gone.invitationId)
+    .executeTakeFirstOrThrow();
   t.match(outbox, { sent_at: null, sealed: null, attempts: 1, last_error: /550/ });
   t.notMatch(outbox.last_error, /gone@example\.com/, 'the reply quoted the address; the stored reason does not');
   t.ok(outbox.gave_up_at);
   await makeDue(real.db);
   await real.worker.runOnce();
-  t.equal((await real.db.selectFrom('mail_outbox').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow()).attempts, 1, 'never retried');
+  t.equal(
+    (await real.db.selectFrom('mail_outbox').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow()).attempts,
+    1,
+    'never retried',
+  );
   const list = await listLeavers(real.db, { page: 1, status: 'bounced' });
-  t.same(list.leavers.map((l) => l.id), [gone.id], 'HR sees it as bounced');
+  t.same(
+    list.leavers.map((l) => l.id),
+    [gone.id],
+    'HR sees it as bounced',
+  );
 
   peer.unknownMailboxes.clear();
   await resendInvitation(real.db, await invitationContext(real), gone.id, 'exit-interview');
@@ -137,7 +152,7 @@ t.test('several instances deliver each mail once (FOR UPDATE SKIP LOCKED)', asyn
   const transports = [memoryTransport(), memoryTransport(), memoryTransport()];
   const apps = await Promise.all(
     transports.map(async (transport) => {
-      const db = database.url ? (await (await import('../server/db/connect.ts')).connect({ databaseUrl: database.url })) : undefined;
+      const db = database.url ? await (await import('../server/db/connect.ts')).connect({ databaseUrl: database.url }) : undefined;
       if (db) t.teardown(() => db.close());
       const app = await buildApp(testConfig(t), { db: db?.db ?? database.db, logger: createLogger('silent'), mailTransport: transport });
       await app.ready();

@@ -7,7 +7,15 @@ import type { ExitType } from '../server/db/schema.ts';
 import { addDays, today } from '../server/shared/dates.ts';
 import { buildTestApp } from './helpers/app.ts';
 import {
-  chanceBound, type CohortKey, DatabaseWatcher, guessScore, histogram, hrKnowledge, type Random, seededRandom, sizeAttack,
+  chanceBound,
+  type CohortKey,
+  DatabaseWatcher,
+  guessScore,
+  histogram,
+  hrKnowledge,
+  type Random,
+  seededRandom,
+  sizeAttack,
 } from './helpers/attacker.ts';
 import { invitedLeaver, validAnswers } from './helpers/fixtures.ts';
 
@@ -39,7 +47,11 @@ const TREE: Array<[string, string | null]> = [
 
 /** Whole years of service each tenure band is drawn from. */
 const BAND_YEARS: Record<(typeof TENURE_BANDS)[number], [number, number]> = {
-  lt1: [0, 0], '1to3': [1, 2], '3to5': [3, 4], '5to10': [5, 9], '10plus': [10, 25],
+  lt1: [0, 0],
+  '1to3': [1, 2],
+  '3to5': [3, 4],
+  '5to10': [5, 9],
+  '10plus': [10, 25],
 };
 const JUDGEMENTS = [true, false, null] as const;
 
@@ -55,7 +67,8 @@ interface Plan {
 }
 
 /** Every value of a list, dealt round-robin to n leavers and shuffled: all appear, in varied combinations. */
-const dealt = <T>(random: Random, values: readonly T[], n: number): T[] => random.shuffled(Array.from({ length: n }, (_, i) => values[i % values.length]!));
+const dealt = <T>(random: Random, values: readonly T[], n: number): T[] =>
+  random.shuffled(Array.from({ length: n }, (_, i) => values[i % values.length]!));
 
 /** A random day in quarter q (1–4) of the year. */
 function dayInQuarter(random: Random, year: number, q: number): string {
@@ -77,7 +90,11 @@ function hireDateFor(random: Random, band: (typeof TENURE_BANDS)[number], lastDa
  * 3 regrettable judgements, across every department of the tree.
  */
 function generateCompany(random: Random, year: number): Plan[] {
-  const departments = dealt(random, TREE.map(([name]) => name), LEAVERS);
+  const departments = dealt(
+    random,
+    TREE.map(([name]) => name),
+    LEAVERS,
+  );
   const exitTypes = dealt(random, EXIT_TYPES, LEAVERS);
   const bands = dealt(random, TENURE_BANDS, LEAVERS);
   const quarters = dealt(random, [1, 2, 3, 4], LEAVERS);
@@ -100,7 +117,11 @@ function generateCompany(random: Random, year: number): Plan[] {
 async function createTree(app: FastifyInstance): Promise<void> {
   const ids = new Map<string, string>();
   for (const [name, parent] of TREE) {
-    const row = await app.db.insertInto('department').values({ name, parent_id: parent ? ids.get(parent)! : null }).returning('id').executeTakeFirstOrThrow();
+    const row = await app.db
+      .insertInto('department')
+      .values({ name, parent_id: parent ? ids.get(parent)! : null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     ids.set(name, row.id);
   }
 }
@@ -126,7 +147,11 @@ t.test('a database reader who watches every completion and release cannot narrow
   const leavers = [];
   for (const plan of plans) {
     const { department, hireDate, lastDay, exitType, regrettable } = plan;
-    const registered = await invitedLeaver(app, { department, hireDate, lastDay, exitType }, { regrettable, rehireEligibility: null, rehireNote: null });
+    const registered = await invitedLeaver(
+      app,
+      { department, hireDate, lastDay, exitType },
+      { regrettable, rehireEligibility: null, rehireNote: null },
+    );
     leavers.push({ plan, id: registered.id, token: registered.token });
   }
   const authorByMarker = new Map(leavers.map((l) => [l.plan.marker, l.id]));
@@ -141,7 +166,9 @@ t.test('a database reader who watches every completion and release cannot narrow
   let releasesRun = 0;
   for (const [i, leaver] of random.shuffled(leavers).entries()) {
     const res = await app.inject({
-      method: 'POST', url: `/s/${leaver.token}/complete`, headers: json,
+      method: 'POST',
+      url: `/s/${leaver.token}/complete`,
+      headers: json,
       payload: { answers: validAnswers({ improvement: improvementOf(leaver.plan), enps: random.between(0, 10) }) },
     });
     if (res.statusCode !== 201) refused++;
@@ -156,15 +183,27 @@ t.test('a database reader who watches every completion and release cannot narrow
 
   // Not vacuous: the final forced release leaves fewer than k waiting, and loses nothing.
   const { rows: released } = await sql<CohortKey & { id: string; improvement: string }>`
-    SELECT id, department_id, tenure_band, exit_type, regrettable, quarter, answers->>'improvement' AS improvement FROM response`.execute(app.db);
-  const { rows: [pool] } = await sql<{ waiting: number }>`SELECT coalesce(sum(answer_count), 0)::int AS waiting FROM answer_pool`.execute(app.db);
-  t.ok(pool!.waiting < K, `${released.length} answers released, ${pool!.waiting} still waiting after the final forced release (fewer than k)`);
+    SELECT id, department_id, tenure_band, exit_type, regrettable, quarter, answers->>'improvement' AS improvement FROM response`.execute(
+    app.db,
+  );
+  const {
+    rows: [pool],
+  } = await sql<{ waiting: number }>`SELECT coalesce(sum(answer_count), 0)::int AS waiting FROM answer_pool`.execute(app.db);
+  t.ok(
+    pool!.waiting < K,
+    `${released.length} answers released, ${pool!.waiting} still waiting after the final forced release (fewer than k)`,
+  );
   t.equal(released.length + pool!.waiting, LEAVERS, 'every completed answer is released or still waiting');
   // Each release is one transaction, so what vanished in it is exactly what its responses and re-pooled rows may hold.
-  t.ok(watcher.releases.every((release) => release.xids.length <= 1), `each of the ${watcher.releases.length} releases the attacker saw was one transaction`);
+  t.ok(
+    watcher.releases.every((release) => release.xids.length <= 1),
+    `each of the ${watcher.releases.length} releases the attacker saw was one transaction`,
+  );
   for (const [i, release] of watcher.releases.entries()) {
     const answers = release.vanished.reduce((n, row) => n + row.answerCount, 0);
-    t.comment(`release ${i + 1}: ${release.vanished.length} pool rows (${answers} answers) vanished, ${release.responses.length} responses, ${release.repooled.length} re-pooled rows, xid ${release.xids.join('+')}`);
+    t.comment(
+      `release ${i + 1}: ${release.vanished.length} pool rows (${answers} answers) vanished, ${release.responses.length} responses, ${release.repooled.length} re-pooled rows, xid ${release.xids.join('+')}`,
+    );
   }
 
   // Every released answer: the leavers of the rows that vanished in its release
@@ -185,7 +224,9 @@ t.test('a database reader who watches every completion and release cannot narrow
   const { rows: cells } = await sql<CohortKey & { responses: number }>`
     SELECT department_id, tenure_band, exit_type, regrettable, quarter, responses FROM response_rollup`.execute(app.db);
   const cellFits = cells.map((cell) => [...watcher.maybeReleased].filter((leaver) => fits(cohorts.get(leaver)!, cell)).length);
-  t.comment(`rollup: ${cells.length} cells; leavers fitting each: ${histogram(cellFits)}; responses in each: ${histogram(cells.map((c) => c.responses))}`);
+  t.comment(
+    `rollup: ${cells.length} cells; leavers fitting each: ${histogram(cellFits)}; responses in each: ${histogram(cells.map((c) => c.responses))}`,
+  );
   const smallCells = cells.filter((cell, i) => cellFits[i]! < K || cell.responses < K).length;
   t.equal(smallCells, 0, `every rollup cell fits at least k = ${K} released leavers and counts at least k responses`);
 
@@ -200,6 +241,11 @@ t.test('a database reader who watches every completion and release cannot narrow
   const guesses = watcher.releases.map((release) => sizeAttack(release, authorOf, random));
   const score = guesses.flat().reduce((sum, guess) => sum + guessScore(guess), 0);
   const chance = chanceBound(guesses, 0.001, 20_000, random);
-  t.comment(`size attack: ${score.toFixed(1)} of ${guesses.flat().length} matched to their author; chance gets ${chance.mean.toFixed(1)} on average, over ${chance.bound.toFixed(1)} with p < 0.001`);
-  t.ok(score <= chance.bound, `the size attack (${score.toFixed(1)} right) does no better than chance (at most ${chance.bound.toFixed(1)})`);
+  t.comment(
+    `size attack: ${score.toFixed(1)} of ${guesses.flat().length} matched to their author; chance gets ${chance.mean.toFixed(1)} on average, over ${chance.bound.toFixed(1)} with p < 0.001`,
+  );
+  t.ok(
+    score <= chance.bound,
+    `the size attack (${score.toFixed(1)} right) does no better than chance (at most ${chance.bound.toFixed(1)})`,
+  );
 });

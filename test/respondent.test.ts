@@ -5,7 +5,7 @@ import { expireInvitation, invitedLeaver, validAnswers } from './helpers/fixture
 
 const json = { 'content-type': 'application/json', accept: 'application/json' };
 
-t.test('the survey page renders in the leaver\'s language, with a switch', async (t) => {
+t.test("the survey page renders in the leaver's language, with a switch", async (t) => {
   const { app } = await buildTestApp(t);
   const ja = await invitedLeaver(app, { locale: 'ja' });
   const page = await app.inject({ url: `/s/${ja.token}` });
@@ -29,7 +29,7 @@ t.test('the survey page renders in the leaver\'s language, with a switch', async
   t.match((await app.inject({ url: `/s/${en.token}` })).body, /<html lang="en">/);
 });
 
-t.test('unknown, expired and completed links each get their page, in the user\'s language', async (t) => {
+t.test("unknown, expired and completed links each get their page, in the user's language", async (t) => {
   const { app } = await buildTestApp(t);
   const unknown = await app.inject({ url: '/s/not-a-real-token', headers: { 'accept-language': 'en-GB,en;q=0.9' } });
   t.equal(unknown.statusCode, 404);
@@ -45,11 +45,20 @@ t.test('unknown, expired and completed links each get their page, in the user\'s
   t.match(goneEn.body, /This survey has closed/);
 
   const done = await invitedLeaver(app, { locale: 'en' });
-  t.equal((await app.inject({ method: 'POST', url: `/s/${done.token}/complete`, headers: json, payload: { answers: validAnswers() } })).statusCode, 201);
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/s/${done.token}/complete`, headers: json, payload: { answers: validAnswers() } }))
+      .statusCode,
+    201,
+  );
   const again = await app.inject({ url: `/s/${done.token}` });
   t.equal(again.statusCode, 409);
   t.match(again.body, /Thank you, your answers were received/);
-  const againJson = await app.inject({ method: 'POST', url: `/s/${done.token}/complete`, headers: json, payload: { answers: validAnswers() } });
+  const againJson = await app.inject({
+    method: 'POST',
+    url: `/s/${done.token}/complete`,
+    headers: json,
+    payload: { answers: validAnswers() },
+  });
   t.equal(againJson.statusCode, 409);
   t.equal(againJson.json().error.code, 'link_completed');
 });
@@ -71,9 +80,12 @@ t.test('a draft is saved, sealed, and restored when the link is opened again', a
 
   const other = await invitedLeaver(app);
   const otherPage = await app.inject({ url: `/s/${other.token}` });
-  t.match(otherPage.body, /"draft":null/, 'one link never sees another link\'s draft');
+  t.match(otherPage.body, /"draft":null/, "one link never sees another link's draft");
 
-  t.equal((await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers() } })).statusCode, 201);
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers() } })).statusCode,
+    201,
+  );
   t.equal((await app.db.selectFrom('draft').selectAll().execute()).length, 0, 'the draft is deleted on completion');
 });
 
@@ -86,7 +98,7 @@ t.test('drafts of expired links are purged by the worker', async (t) => {
   t.equal((await app.db.selectFrom('draft').selectAll().execute()).length, 0);
 });
 
-t.test('completion validates the answers with survey-core, in the user\'s language', async (t) => {
+t.test("completion validates the answers with survey-core, in the user's language", async (t) => {
   const { app } = await buildTestApp(t);
   const { token } = await invitedLeaver(app, { locale: 'en' });
   const bad = await app.inject({
@@ -109,13 +121,17 @@ t.test('completion validates the answers with survey-core, in the user\'s langua
   t.match(JSON.stringify(ja.json().errors), /回答が必要です/);
 
   const tooLong = await app.inject({
-    method: 'POST', url: `/s/${token}/complete`, headers: json,
+    method: 'POST',
+    url: `/s/${token}/complete`,
+    headers: json,
     payload: { answers: validAnswers({ improvement: 'x'.repeat(4001) }) },
   });
   t.equal(tooLong.json().errors[0].question, 'improvement');
 
   const hidden = await app.inject({
-    method: 'POST', url: `/s/${token}/complete`, headers: json,
+    method: 'POST',
+    url: `/s/${token}/complete`,
+    headers: json,
     payload: { answers: validAnswers({ primary_reason: 'pay_benefits', reasons: [], manager_aspects: ['fairness'] }) },
   });
   t.equal(hidden.statusCode, 201, 'an answer to a question hidden by its condition is dropped, not an error');
@@ -137,7 +153,9 @@ t.test('oversized and malformed bodies are refused', async (t) => {
   const { app } = await buildTestApp(t);
   const { token } = await invitedLeaver(app);
   const huge = await app.inject({
-    method: 'POST', url: `/s/${token}/complete`, headers: json,
+    method: 'POST',
+    url: `/s/${token}/complete`,
+    headers: json,
     payload: JSON.stringify({ answers: { comments: 'x'.repeat(300 * 1024) } }),
   });
   t.equal(huge.statusCode, 413);

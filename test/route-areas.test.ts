@@ -16,28 +16,48 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 t.test('every route belongs to an area, and each area refuses what it must', async (t) => {
   const { app } = await buildTestApp(t);
   const routes = app.registeredRoutes
-    .flatMap((route) => (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({ method, url: route.url, area: route.config?.area })))
+    .flatMap((route) =>
+      (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({ method, url: route.url, area: route.config?.area })),
+    )
     .filter((route) => route.method !== 'HEAD');
   const inArea = (...areas: Area[]) => routes.filter((route) => areas.includes(route.area!));
-  t.same(routes.filter((route) => !AREAS.includes(route.area!)), [], 'no route outside an area');
+  t.same(
+    routes.filter((route) => !AREAS.includes(route.area!)),
+    [],
+    'no route outside an area',
+  );
   t.comment(AREAS.map((area) => `${area}: ${inArea(area).length}`).join(', '));
 
   const anonymous = [];
   for (const route of inArea('staff', 'alumni-member', 'api')) {
     // A valid CSRF pair, so what refuses is the missing session or token.
     const { cookie, field } = csrf(app);
-    const res = await app.inject({ method: route.method as 'GET', url: example(route.url), headers: { cookie, ...form }, payload: route.method === 'GET' ? undefined : `_csrf=${field}` });
+    const res = await app.inject({
+      method: route.method as 'GET',
+      url: example(route.url),
+      headers: { cookie, ...form },
+      payload: route.method === 'GET' ? undefined : `_csrf=${field}`,
+    });
     const expected = route.area === 'api' ? [401] : route.method === 'GET' ? [303] : [401];
     if (!expected.includes(res.statusCode)) anonymous.push(`${route.method} ${route.url}: ${res.statusCode}`);
   }
-  t.same(anonymous, [], `each of ${inArea('staff', 'alumni-member', 'api').length} staff, alumni portal and API routes refuses an anonymous request`);
+  t.same(
+    anonymous,
+    [],
+    `each of ${inArea('staff', 'alumni-member', 'api').length} staff, alumni portal and API routes refuses an anonymous request`,
+  );
 
   const admin = await staffCookie(app, 'admin');
   const forged = [];
   const posts = inArea('staff-entry', 'staff', 'alumni', 'alumni-member').filter((route) => route.method !== 'GET');
   for (const route of posts) {
     // Signed in, with the CSRF cookie but no field: only the CSRF check can refuse.
-    const res = await app.inject({ method: route.method as 'POST', url: example(route.url), headers: { cookie: admin, accept: 'application/json', ...form }, payload: 'x=1' });
+    const res = await app.inject({
+      method: route.method as 'POST',
+      url: example(route.url),
+      headers: { cookie: admin, accept: 'application/json', ...form },
+      payload: 'x=1',
+    });
     if (res.statusCode !== 403 || res.json().error?.code !== 'csrf') forged.push(`${route.method} ${route.url}: ${res.statusCode}`);
   }
   t.same(forged, [], `each of ${posts.length} state-changing browser routes refuses a post without the CSRF field`);
@@ -47,7 +67,10 @@ t.test('every route belongs to an area, and each area refuses what it must', asy
     if (res.headers['cache-control'] !== 'no-store') cached.push(`${route.url}: ${res.headers['cache-control']}`);
   }
   t.same(cached, [], 'no staff or member page may be cached');
-  t.ok(inArea('public', 'respondent').every((route) => route.method === 'GET' || /:token/.test(route.url)), 'a public or respondent route that changes state is proven by a token in its link');
+  t.ok(
+    inArea('public', 'respondent').every((route) => route.method === 'GET' || /:token/.test(route.url)),
+    'a public or respondent route that changes state is proven by a token in its link',
+  );
 });
 
 t.test('served over https, every answer tells the browser to keep to https', async (t) => {

@@ -58,7 +58,13 @@ t.test('the worst case of the shipped survey fits its slot in the pool and its d
   const answers = worstAnswers(shipped);
   const worst: PooledAnswers = {
     surveyVersionId: crypto.randomUUID(),
-    cohort: { departmentId: crypto.randomUUID(), tenureBand: longest(TENURE_BANDS), exitType: longest(EXIT_TYPES), regrettable: longest(REGRETTABLE), quarter: '2026-Q4' },
+    cohort: {
+      departmentId: crypto.randomUUID(),
+      tenureBand: longest(TENURE_BANDS),
+      exitType: longest(EXIT_TYPES),
+      regrettable: longest(REGRETTABLE),
+      quarter: '2026-Q4',
+    },
     answers,
   };
   t.ok(fitsSlot(worst), `${bytes(worst)} bytes + 2 fit in ${ANSWER_SLOT}`);
@@ -71,7 +77,11 @@ t.test('pool rows are as long as their answer count says, whatever the answers',
   const worst: Record<string, unknown> = { ...worstAnswers(shipped), primary_reason: 'other' };
   const sets = [
     validAnswers({ reasons: [], manager_aspects: undefined, primary_reason: 'health', improvement: 'a' }),
-    validAnswers({ improvement: '改'.repeat(TEXT_LIMIT), comments: '"\\\n'.repeat(TEXT_LIMIT).slice(0, TEXT_LIMIT), liked_most: 'x'.repeat(TEXT_LIMIT) }),
+    validAnswers({
+      improvement: '改'.repeat(TEXT_LIMIT),
+      comments: '"\\\n'.repeat(TEXT_LIMIT).slice(0, TEXT_LIMIT),
+      liked_most: 'x'.repeat(TEXT_LIMIT),
+    }),
     worst,
   ];
   // One at a time (a row each), then all at once (rows of whatever the batches were).
@@ -80,12 +90,29 @@ t.test('pool rows are as long as their answer count says, whatever the answers',
     t.equal((await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers } })).statusCode, 201);
   }
   const leavers = await Promise.all(Array.from({ length: 9 }, () => invitedLeaver(app)));
-  const codes = await Promise.all(leavers.map(({ token }, i) => app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: sets[i % 3] } })));
-  t.same(codes.map((res) => res.statusCode), Array(9).fill(201));
+  const codes = await Promise.all(
+    leavers.map(({ token }, i) =>
+      app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: sets[i % 3] } }),
+    ),
+  );
+  t.same(
+    codes.map((res) => res.statusCode),
+    Array(9).fill(201),
+  );
 
-  const { rows } = await sql<{ answer_count: number; bytes: number }>`SELECT answer_count, octet_length(sealed) AS bytes FROM answer_pool`.execute(app.db);
-  t.same(rows.filter((row) => row.bytes !== row.answer_count * ANSWER_SLOT + SEAL_OVERHEAD), [], 'every row: answer_count × ANSWER_SLOT');
-  t.equal(rows.reduce((sum, row) => sum + row.answer_count, 0), 12);
+  const { rows } = await sql<{
+    answer_count: number;
+    bytes: number;
+  }>`SELECT answer_count, octet_length(sealed) AS bytes FROM answer_pool`.execute(app.db);
+  t.same(
+    rows.filter((row) => row.bytes !== row.answer_count * ANSWER_SLOT + SEAL_OVERHEAD),
+    [],
+    'every row: answer_count × ANSWER_SLOT',
+  );
+  t.equal(
+    rows.reduce((sum, row) => sum + row.answer_count, 0),
+    12,
+  );
 
   t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 1, maxDays: 7, force: true }), 12);
   const released = await app.db.selectFrom('response').select('answers').execute();
@@ -100,8 +127,14 @@ t.test('rows sealed before padding still open, and answers pooled before the lim
     answers: validAnswers({ improvement }),
   });
   const id = crypto.randomUUID();
-  t.same(openPoolRow(key, { id, sealed: seal(key, JSON.stringify([pooled('old list')]), id) }).map((p) => p.answers.improvement), ['old list']);
-  t.same(openPoolRow(key, { id, sealed: seal(key, JSON.stringify(pooled('old single')), id) }).map((p) => p.answers.improvement), ['old single']);
+  t.same(
+    openPoolRow(key, { id, sealed: seal(key, JSON.stringify([pooled('old list')]), id) }).map((p) => p.answers.improvement),
+    ['old list'],
+  );
+  t.same(
+    openPoolRow(key, { id, sealed: seal(key, JSON.stringify(pooled('old single')), id) }).map((p) => p.answers.improvement),
+    ['old single'],
+  );
 
   // A 4,000-character comment was valid before the limits: a release that re-pools it must not fail.
   const huge = pooled('長'.repeat(4000));
@@ -109,7 +142,10 @@ t.test('rows sealed before padding still open, and answers pooled before the lim
   const row = poolRow(key, [huge, pooled('short')]);
   t.equal(row.sealed.length % ANSWER_SLOT, SEAL_OVERHEAD, 'whole slots');
   t.ok(row.sealed.length > 2 * ANSWER_SLOT, 'more than its count');
-  t.same(openPoolRow(key, row).map((p) => (p.answers.improvement as string).length), [4000, 5]);
+  t.same(
+    openPoolRow(key, row).map((p) => (p.answers.improvement as string).length),
+    [4000, 5],
+  );
 });
 
 t.test('drafts all have one size, whatever they hold, and old drafts still open', async (t) => {
@@ -127,15 +163,23 @@ t.test('drafts all have one size, whatever they hold, and old drafts still open'
   // Saved again, smaller: the size does not follow.
   t.equal((await app.inject({ method: 'PUT', url: `/s/${leavers[3]!.token}/draft`, headers: json, payload: drafts[0] })).statusCode, 204);
   const { rows } = await sql<{ bytes: number }>`SELECT octet_length(sealed) AS bytes FROM draft`.execute(app.db);
-  t.same(rows.map((row) => row.bytes), Array(4).fill(DRAFT_SIZE + SEAL_OVERHEAD));
+  t.same(
+    rows.map((row) => row.bytes),
+    Array(4).fill(DRAFT_SIZE + SEAL_OVERHEAD),
+  );
 
-  const restored = async (token: string) => JSON.parse(/id="survey-data">(.*?)<\/script>/s.exec((await app.inject({ url: `/s/${token}` })).body)![1]!).draft;
+  const restored = async (token: string) =>
+    JSON.parse(/id="survey-data">(.*?)<\/script>/s.exec((await app.inject({ url: `/s/${token}` })).body)![1]!).draft;
   t.same(await restored(leavers[2]!.token), drafts[2], 'a padded draft restores as saved');
 
   // A draft sealed before padding (no trailing spaces) opens as it was.
   const old = await invitedLeaver(app);
   const version = (await app.db.selectFrom('survey_version').select('id').executeTakeFirstOrThrow()).id;
-  const sealed = seal(draftKey(app.keys, old.token), JSON.stringify({ answers: { enps: 3 }, page: 1, surveyVersion: version }), old.invitationId);
+  const sealed = seal(
+    draftKey(app.keys, old.token),
+    JSON.stringify({ answers: { enps: 3 }, page: 1, surveyVersion: version }),
+    old.invitationId,
+  );
   await app.db.insertInto('draft').values({ invitation_id: old.invitationId, sealed }).execute();
   t.same(await restored(old.token), { answers: { enps: 3 }, page: 1 });
 });
@@ -180,9 +224,17 @@ t.test('answers too large for their slot are refused, never sealed at a length o
   const config = testConfig(t);
   const dir = join(t.testdirName, 'surveys');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'exit-interview.json'), JSON.stringify({ pages: [{ name: 'p', elements: Array.from({ length: 6 }, (_v, i) => ({ type: 'comment', name: `c${i}` })) }] }));
+  writeFileSync(
+    join(dir, 'exit-interview.json'),
+    JSON.stringify({ pages: [{ name: 'p', elements: Array.from({ length: 6 }, (_v, i) => ({ type: 'comment', name: `c${i}` })) }] }),
+  );
   const database = await testDatabase(t);
-  const app = await buildApp(config, { db: database.db, logger: createLogger('silent'), mailTransport: memoryTransport(), surveysDir: dir });
+  const app = await buildApp(config, {
+    db: database.db,
+    logger: createLogger('silent'),
+    mailTransport: memoryTransport(),
+    surveysDir: dir,
+  });
   await app.ready();
   t.teardown(() => app.close());
   const { token, invitationId } = await invitedLeaver(app);
@@ -200,7 +252,11 @@ t.test('answers too large for their slot are refused, never sealed at a length o
   const invitation = await app.db.selectFrom('invitation').select('completed_on').where('id', '=', invitationId).executeTakeFirstOrThrow();
   t.equal(invitation.completed_on, null, 'the link stays open');
   const fewer = { c0: answers.c0, c1: answers.c1, c2: answers.c2, c3: 'short' };
-  t.equal((await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: fewer } })).statusCode, 201, 'shorter answers are taken');
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: fewer } })).statusCode,
+    201,
+    'shorter answers are taken',
+  );
 });
 
 t.test('vacuumDrafts reclaims the drafts completion deleted', async (t) => {
@@ -208,10 +264,18 @@ t.test('vacuumDrafts reclaims the drafts completion deleted', async (t) => {
   const leavers = await Promise.all(Array.from({ length: 5 }, () => invitedLeaver(app)));
   for (const { token } of leavers) {
     await app.inject({ method: 'PUT', url: `/s/${token}/draft`, headers: json, payload: { answers: { enps: 1 }, page: 1 } });
-    t.equal((await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers() } })).statusCode, 201);
+    t.equal(
+      (await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: json, payload: { answers: validAnswers() } })).statusCode,
+      201,
+    );
   }
-  const sizes = async () => (await sql<{ heap: number; toast: number }>`
-    SELECT pg_relation_size(oid)::int AS heap, pg_relation_size(reltoastrelid)::int AS toast FROM pg_class WHERE relname = 'draft'`.execute(app.db)).rows[0]!;
+  const sizes = async () =>
+    (
+      await sql<{ heap: number; toast: number }>`
+    SELECT pg_relation_size(oid)::int AS heap, pg_relation_size(reltoastrelid)::int AS toast FROM pg_class WHERE relname = 'draft'`.execute(
+        app.db,
+      )
+    ).rows[0]!;
   t.ok((await sizes()).heap > 0, 'the deleted drafts are still on disk');
   await vacuumDrafts(app.db);
   // Every tuple was dead: VACUUM empties the pages, and truncates the table and its TOAST table.

@@ -52,12 +52,17 @@ t.test('wrong password and unknown address get the same answer', async (t) => {
 t.test('five wrong passwords lock the account for a while', async (t) => {
   const { app } = await buildTestApp(t);
   const user = await staffUser(app, 'admin', 'lock@example.com');
-  for (let i = 0; i < 5; i++) t.equal((await postForm(app, '/staff/sign-in', { email: 'lock@example.com', password: `wrong-${i}-password` })).statusCode, 401);
+  for (let i = 0; i < 5; i++)
+    t.equal((await postForm(app, '/staff/sign-in', { email: 'lock@example.com', password: `wrong-${i}-password` })).statusCode, 401);
   const locked = await postForm(app, '/staff/sign-in?lang=en', { email: 'lock@example.com', password: PASSWORD });
   t.equal(locked.statusCode, 429, 'even the right password is refused while locked');
   t.match(locked.body, /locked/);
   await app.db.updateTable('staff_user').set({ locked_until: sql<Date>`now() - interval '1 second'` }).where('id', '=', user.id).execute();
-  t.equal((await postForm(app, '/staff/sign-in', { email: 'lock@example.com', password: PASSWORD })).statusCode, 303, 'open again after the lock');
+  t.equal(
+    (await postForm(app, '/staff/sign-in', { email: 'lock@example.com', password: PASSWORD })).statusCode,
+    303,
+    'open again after the lock',
+  );
 });
 
 t.test('one address is throttled after many failures, whatever the account', async (t) => {
@@ -73,7 +78,12 @@ t.test('every form post needs the CSRF field that matches the cookie', async (t)
   const { app } = await buildTestApp(t);
   await staffUser(app, 'hr', 'csrf@example.com');
   const form = (fields: Record<string, string>, cookie: string) =>
-    app.inject({ method: 'POST', url: '/staff/sign-in?lang=en', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    app.inject({
+      method: 'POST',
+      url: '/staff/sign-in?lang=en',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
   const creds = { email: 'csrf@example.com', password: PASSWORD };
   t.equal((await form(creds, csrf(app).cookie)).statusCode, 403, 'no field: refused before the form is even validated');
   const forged = await form({ ...creds, _csrf: 'forged' }, csrf(app).cookie);
@@ -86,7 +96,8 @@ t.test('every form post needs the CSRF field that matches the cookie', async (t)
 t.test('sessions end when idle, and everywhere on request', async (t) => {
   const { app } = await buildTestApp(t);
   await staffUser(app, 'manager', 'many@example.com');
-  const signIn = async () => `${csrf(app).cookie}; ${/honne_session=[^;]+/.exec(sessionCookieFrom((await postForm(app, '/staff/sign-in', { email: 'many@example.com', password: PASSWORD })).headers['set-cookie'])!)![0]}`;
+  const signIn = async () =>
+    `${csrf(app).cookie}; ${/honne_session=[^;]+/.exec(sessionCookieFrom((await postForm(app, '/staff/sign-in', { email: 'many@example.com', password: PASSWORD })).headers['set-cookie'])!)![0]}`;
   const laptop = await signIn();
   const phone = await signIn();
   t.equal((await app.inject({ url: '/staff', headers: { cookie: phone } })).statusCode, 200);
@@ -138,7 +149,11 @@ t.test('first run: a one-time link creates the first administrator', async (t) =
 
 t.test('a set-password link sets it once, and ends older sessions', async (t) => {
   const { app } = await buildTestApp(t);
-  const user = await app.db.insertInto('staff_user').values({ email: 'new@example.com', role: 'hr', password_hash: null }).returning('id').executeTakeFirstOrThrow();
+  const user = await app.db
+    .insertInto('staff_user')
+    .values({ email: 'new@example.com', role: 'hr', password_hash: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   t.equal((await postForm(app, '/staff/sign-in', { email: 'new@example.com', password: '' })).statusCode, 401, 'no password, no sign-in');
   const token = await createOneTimeLink(app.db, 'password', user.id, 24);
   t.equal((await app.inject({ url: `/staff/password/${token}` })).statusCode, 200);
@@ -166,7 +181,11 @@ t.test('a forgotten password is reset through a mailed one-time link', async (t)
 
   t.equal((await postForm(app, link, { password: 'a fresh new password' })).statusCode, 303);
   t.equal((await postForm(app, '/staff/sign-in', { email: 'forgetful@example.com', password: 'a fresh new password' })).statusCode, 303);
-  t.equal((await postForm(app, '/staff/sign-in', { email: 'forgetful@example.com', password: PASSWORD })).statusCode, 401, 'the old password is gone');
+  t.equal(
+    (await postForm(app, '/staff/sign-in', { email: 'forgetful@example.com', password: PASSWORD })).statusCode,
+    401,
+    'the old password is gone',
+  );
 
   for (let i = 0; i < 5; i++) await postForm(app, '/staff/forgot', { email: 'forgetful@example.com' });
   await app.worker.runOnce();

@@ -18,10 +18,28 @@ t.test('route matrix: every staff route × every role', async (t) => {
   const { id: leaverId } = await invitedLeaver(app);
   const missing = '00000000-0000-4000-8000-000000000000';
   const form = { _csrf: csrf(app).field };
-  const settings = { ...form, senderName: '', inviteTiming: 'on_create', inviteDaysBefore: '', reminderDays: '3, 7', expiryDays: '30', retentionDays: '180' };
+  const settings = {
+    ...form,
+    senderName: '',
+    inviteTiming: 'on_create',
+    inviteDaysBefore: '',
+    reminderDays: '3, 7',
+    expiryDays: '30',
+    retentionDays: '180',
+  };
   const action = { ...form, titleJa: '施策', titleEn: '', descriptionJa: '', descriptionEn: '', status: 'planned' };
   const issue = { ...form, subjectJa: '号', subjectEn: 'Issue', bodyJa: '', bodyEn: '', reasonsPeriod: '' };
-  const badLeaver = { ...form, employeeId: 'X', name: 'X', email: 'not-an-email', department: 'D', hireDate: '2020-01-01', lastDay: '2021-01-01', exitType: 'voluntary', locale: 'ja' };
+  const badLeaver = {
+    ...form,
+    employeeId: 'X',
+    name: 'X',
+    email: 'not-an-email',
+    department: 'D',
+    hireDate: '2020-01-01',
+    lastDay: '2021-01-01',
+    exitType: 'voluntary',
+    locale: 'ja',
+  };
 
   // [method, url, body, expected status for anonymous, manager, hr, admin]
   const matrix: Array<[string, string, Record<string, string> | null, [number, number, number, number]]> = [
@@ -102,11 +120,23 @@ t.test('route matrix: every staff route × every role', async (t) => {
       stack[depth] = m[2]!;
       const path = stack.join('');
       if (!/^\/(staff|setup|reports)/.test(path)) return [];
-      return m[3]!.split(', ').filter((verb) => verb !== 'HEAD').map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
+      return m[3]!
+        .split(', ')
+        .filter((verb) => verb !== 'HEAD')
+        .map((verb) => `${verb} ${path.replace(/:\w+/g, ':p')}`);
     });
-  const covered = new Set(matrix.map(([method, url]) => `${method} ${url.split('?')[0]!.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p').replace('2026-Q1.pdf', ':p')}`));
+  const covered = new Set(
+    matrix.map(
+      ([method, url]) =>
+        `${method} ${url.split('?')[0]!.replace(tokenId, ':p').replace(leaverId, ':p').replace(missing, ':p').replace('not-a-link', ':p').replace('2026-Q1.pdf', ':p')}`,
+    ),
+  );
   t.ok(routes.length >= matrix.length, `read ${routes.length} staff routes from the app`);
-  t.same(routes.filter((route) => !covered.has(route)), [], 'the matrix covers every staff route');
+  t.same(
+    routes.filter((route) => !covered.has(route)),
+    [],
+    'the matrix covers every staff route',
+  );
 
   const who: Who[] = ['anonymous', 'manager', 'hr', 'admin'];
   for (const [method, url, body, expected] of matrix) {
@@ -128,14 +158,16 @@ t.test('an administrator creates a token (shown once) and revokes it', async (t)
   const { app } = await buildTestApp(t);
   const admin = await staffCookie(app, 'admin');
   const created = await app.inject({
-    method: 'POST', url: '/staff/tokens?lang=en',
+    method: 'POST',
+    url: '/staff/tokens?lang=en',
     headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: csrf(app).field, name: 'SmartHR' }).toString(),
   });
   t.equal(created.statusCode, 201);
   t.equal(created.headers['cache-control'], 'no-store');
   const token = /<code class="secret" id="new-token">(honne_[A-Za-z0-9_-]+)<\/code>/.exec(created.body)![1]!;
-  const api = (bearer: string) => app.inject({ method: 'POST', url: '/api/v1/leavers', headers: { authorization: `Bearer ${bearer}` }, payload: leaverInput() });
+  const api = (bearer: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/leavers', headers: { authorization: `Bearer ${bearer}` }, payload: leaverInput() });
   t.equal((await api(token)).statusCode, 201, 'the new token works');
 
   const list = await app.inject({ url: '/staff/tokens?lang=en', headers: { cookie: admin } });
@@ -145,7 +177,8 @@ t.test('an administrator creates a token (shown once) and revokes it', async (t)
 
   const id = /action="\/staff\/tokens\/([0-9a-f-]{36})\/revoke"/.exec(list.body)![1]!;
   const revoked = await app.inject({
-    method: 'POST', url: `/staff/tokens/${id}/revoke`,
+    method: 'POST',
+    url: `/staff/tokens/${id}/revoke`,
     headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: csrf(app).field }).toString(),
   });

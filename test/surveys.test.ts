@@ -6,15 +6,39 @@ import { buildTestApp } from './helpers/app.ts';
 import { validAnswers } from './helpers/fixtures.ts';
 
 const definition = JSON.parse(readFileSync(new URL('../surveys/exit-interview.json', import.meta.url), 'utf8'));
-const REASONS = ['pay_benefits', 'working_conditions', 'job_content', 'career_growth', 'evaluation', 'manager', 'relationships', 'company_future', 'culture', 'work_environment', 'job_security', 'better_offer', 'family_care', 'health', 'relocation', 'contract_end', 'other'];
+const REASONS = [
+  'pay_benefits',
+  'working_conditions',
+  'job_content',
+  'career_growth',
+  'evaluation',
+  'manager',
+  'relationships',
+  'company_future',
+  'culture',
+  'work_environment',
+  'job_security',
+  'better_offer',
+  'family_care',
+  'health',
+  'relocation',
+  'contract_end',
+  'other',
+];
 
 t.test('the exit interview has the questions reports rely on', async (t) => {
   const model = new Model(definition);
   const q = (name: string) => model.getQuestionByName(name) as any;
   t.equal(q('primary_reason').getType(), 'radiogroup');
   t.equal(q('reasons').getType(), 'checkbox');
-  t.same(q('primary_reason').choices.map((c: any) => c.value), REASONS);
-  t.same(q('reasons').choices.map((c: any) => c.value), REASONS);
+  t.same(
+    q('primary_reason').choices.map((c: any) => c.value),
+    REASONS,
+  );
+  t.same(
+    q('reasons').choices.map((c: any) => c.value),
+    REASONS,
+  );
   t.match(q('enps'), { rateMin: 0, rateMax: 10 });
   t.match(q('would_return'), { rateMin: 1, rateMax: 5 });
   t.match(q('manager_support'), { rateMin: 1, rateMax: 5 });
@@ -23,7 +47,10 @@ t.test('the exit interview has the questions reports rely on', async (t) => {
   t.notOk(q('comments').isRequired, 'comments are optional');
   t.equal(definition.locale, 'ja', 'Japanese by default');
   t.equal(definition.showProgressBar, 'top');
-  const names = model.getAllQuestions().map((question) => question.name).join(' ');
+  const names = model
+    .getAllQuestions()
+    .map((question) => question.name)
+    .join(' ');
   t.notMatch(names, /name|department|tenure|email|employee/, 'never asks for identifying data');
 });
 
@@ -56,7 +83,11 @@ t.test('the manager question appears only when the manager was a reason', async 
 });
 
 t.test('valid answers pass; invisible answers are dropped', async (t) => {
-  const result = checkAnswers(definition, validAnswers({ primary_reason: 'pay_benefits', reasons: ['health'], manager_aspects: ['fairness'] }), 'en');
+  const result = checkAnswers(
+    definition,
+    validAnswers({ primary_reason: 'pay_benefits', reasons: ['health'], manager_aspects: ['fairness'] }),
+    'en',
+  );
   t.same(result.errors, []);
   t.notOk('manager_aspects' in result.answers);
   const other = checkAnswers(definition, validAnswers({ primary_reason: 'other', primary_reason_other: '起業' }), 'ja');
@@ -86,13 +117,45 @@ t.test('the compiled checker agrees with the full survey-core model on random an
 
   // A seeded generator: a failure names its seed and can be replayed.
   let seed = 20261121;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const candidates = (name: string): unknown[] => [
-    ...REASONS, 'bogus', '', null, 0, 3, 5, 10, 11, -1, 2.5, '7', true, [], ['manager'], ['pay_benefits', 'health'], ['nope'],
-    'x'.repeat(4001), 'ちょうどいい長さの回答', { nested: 1 }, ['fairness', 'respect'], name === 'manager_aspects' ? 'fairness' : 'text',
+    ...REASONS,
+    'bogus',
+    '',
+    null,
+    0,
+    3,
+    5,
+    10,
+    11,
+    -1,
+    2.5,
+    '7',
+    true,
+    [],
+    ['manager'],
+    ['pay_benefits', 'health'],
+    ['nope'],
+    'x'.repeat(4001),
+    'ちょうどいい長さの回答',
+    { nested: 1 },
+    ['fairness', 'respect'],
+    name === 'manager_aspects' ? 'fairness' : 'text',
   ];
-  const names = ['primary_reason', 'primary_reason_other', 'reasons', 'manager_aspects', 'manager_support', 'liked_most', 'enps', 'would_return', 'improvement', 'comments', 'unknown_question'];
+  const names = [
+    'primary_reason',
+    'primary_reason_other',
+    'reasons',
+    'manager_aspects',
+    'manager_support',
+    'liked_most',
+    'enps',
+    'would_return',
+    'improvement',
+    'comments',
+    'unknown_question',
+  ];
 
   let disagreements = 0;
   for (let i = 0; i < 3000; i++) {

@@ -6,17 +6,29 @@ import { csrf } from './helpers/staff.ts';
 const SECRET = 's'.repeat(40);
 
 t.test('TRUST_PROXY: unset trusts no proxy; addresses, ranges and their names are kept', async (t) => {
-  const load = (value?: string) => loadConfig({ DATA_DIR: t.testdir(), SECRET, ...(value === undefined ? {} : { TRUST_PROXY: value }) }).trustProxy;
+  const load = (value?: string) =>
+    loadConfig({ DATA_DIR: t.testdir(), SECRET, ...(value === undefined ? {} : { TRUST_PROXY: value }) }).trustProxy;
   t.equal(load(), false);
   t.equal(load(' '), false);
-  t.same(load('127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback,uniquelocal'), ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback', 'uniquelocal']);
+  t.same(load('127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback,uniquelocal'), [
+    '127.0.0.1',
+    '10.0.0.0/8',
+    '::1',
+    'fd00::/8',
+    'loopback',
+    'uniquelocal',
+  ]);
   for (const bad of ['true', '2', '10.0.0.0/33', '::1/129', 'proxy.example', '127.0.0.1,', '10.0.0.0/8/1']) {
     const error = t.throws(() => load(bad)) as ConfigError;
     t.equal(error.variable, 'TRUST_PROXY', `${bad} is refused`);
   }
 });
 
-const signIn = (app: Awaited<ReturnType<typeof buildTestApp>>['app'], from: { remoteAddress: string; forwardedFor: string }, email: string) =>
+const signIn = (
+  app: Awaited<ReturnType<typeof buildTestApp>>['app'],
+  from: { remoteAddress: string; forwardedFor: string },
+  email: string,
+) =>
   app.inject({
     method: 'POST',
     url: '/staff/sign-in?lang=en',
@@ -28,7 +40,8 @@ const signIn = (app: Awaited<ReturnType<typeof buildTestApp>>['app'], from: { re
 t.test('without TRUST_PROXY, a client cannot choose its address with X-Forwarded-For', async (t) => {
   const { app } = await buildTestApp(t);
   const answers = [];
-  for (let i = 0; i < 21; i++) answers.push((await signIn(app, { remoteAddress: '203.0.113.7', forwardedFor: `192.0.2.${i}` }, `guess${i}@example.com`)).statusCode);
+  for (let i = 0; i < 21; i++)
+    answers.push((await signIn(app, { remoteAddress: '203.0.113.7', forwardedFor: `192.0.2.${i}` }, `guess${i}@example.com`)).statusCode);
   t.same(answers.slice(0, 20), Array(20).fill(401));
   t.equal(answers[20], 429, 'a new forged address each time does not escape the per-address throttle');
   const ips = await app.db.selectFrom('audit_event').select('ip').distinct().execute();

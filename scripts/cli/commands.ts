@@ -117,14 +117,24 @@ const COMMANDS: Record<string, Command> = {
     const passwordHash = values.password ? await hashPassword(values.password) : null;
     const { user, link } = await app.db.transaction().execute(async (trx) => {
       const ids = await departmentIds(trx, (values.departments ?? '').split(/[,、]/));
-      const user = await createStaffUser(trx, { email: values.email!, role, passwordHash, locale: (values.locale as Locale) ?? null, departmentIds: ids });
+      const user = await createStaffUser(trx, {
+        email: values.email!,
+        role,
+        passwordHash,
+        locale: (values.locale as Locale) ?? null,
+        departmentIds: ids,
+      });
       await recordAudit(trx, { action: 'user_created', actorLabel: 'cli', target: user.email, details: { role, departments: ids.length } });
       return { user, link: passwordHash ? undefined : await createOneTimeLink(trx, 'password', user.id, 24 * 7) };
     });
     return link ? `${user.id}\nSet the password (link valid 7 days, once): ${app.config.publicUrl}/staff/password/${link}` : user.id;
   },
   'answers release': async (app) => {
-    const count = await releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });
+    const count = await releaseAnswers(app.db, app.keys.answerPool, {
+      k: app.config.anonymityK,
+      maxDays: app.config.releaseMaxDays,
+      force: true,
+    });
     const { waiting, setAside } = await poolHealth(app.db);
     return `Released ${count} answer(s); ${waiting} wait for a class of at least ${app.config.anonymityK} in their year; ${setAside} set aside.`;
   },
@@ -140,7 +150,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'demo seed': async (app, values) => {
     const leavers = values.leavers === undefined ? 2000 : Number(values.leavers);
-    if (!Number.isInteger(leavers) || leavers < 1 || leavers > 100_000) throw new UsageError('--leavers is a whole number from 1 to 100000');
+    if (!Number.isInteger(leavers) || leavers < 1 || leavers > 100_000)
+      throw new UsageError('--leavers is a whole number from 1 to 100000');
     try {
       const result = await seedDemo(app, leavers);
       const network = await seedDemoAlumni(app);
@@ -151,7 +162,8 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   'reports quarterly': async (app, values, { locale, io }) => {
-    if (!values.quarter || !/^\d{4}-Q[1-4]$/.test(values.quarter) || !values.out) throw new UsageError('reports quarterly needs --quarter YYYY-Qn --out DIR');
+    if (!values.quarter || !/^\d{4}-Q[1-4]$/.test(values.quarter) || !values.out)
+      throw new UsageError('reports quarterly needs --quarter YYYY-Qn --out DIR');
     const progress = (done: number, total: number) => {
       const width = 30;
       const filled = Math.round((done / total) * width);
@@ -165,7 +177,11 @@ const COMMANDS: Record<string, Command> = {
   },
   'mail deliver': async (app) => {
     await app.worker.runOnce();
-    const waiting = await app.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+    const waiting = await app.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sent_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return `Mail still queued: ${waiting.n}.`;
   },
 };

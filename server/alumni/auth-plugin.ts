@@ -22,7 +22,10 @@ export const alumniAuthPlugin = fp(
   async (app) => {
     app.decorateRequest('alumnus', null);
     app.decorate('startAlumniSession', async (reply: FastifyReply, alumniId: string) => {
-      reply.setCookie(ALUMNI_COOKIE, await createAlumniSession(app.db, alumniId), { ...app.cookieOptions(COOKIE_SECONDS), path: '/alumni' });
+      reply.setCookie(ALUMNI_COOKIE, await createAlumniSession(app.db, alumniId), {
+        ...app.cookieOptions(COOKIE_SECONDS),
+        path: '/alumni',
+      });
     });
     app.decorate('requireAlumnus', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.alumnus) return;

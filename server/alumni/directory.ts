@@ -28,15 +28,32 @@ function directoryQuery(db: Kysely<Database>, filter: DirectoryFilter) {
     .where('a.email_verified_on', 'is not', null)
     .$if(Boolean(filter.q), (q) => {
       const pattern = containsPattern(filter.q!.trim());
-      return q.where((eb) => eb.or([eb('a.name', 'ilike', pattern), eb('a.email', 'ilike', pattern), eb('a.company', 'ilike', pattern), eb('a.job_title', 'ilike', pattern)]));
+      return q.where((eb) =>
+        eb.or([
+          eb('a.name', 'ilike', pattern),
+          eb('a.email', 'ilike', pattern),
+          eb('a.company', 'ilike', pattern),
+          eb('a.job_title', 'ilike', pattern),
+        ]),
+      );
     })
     .$if(filter.consent !== undefined, (q) =>
-      q.where((eb) => eb.exists(eb.selectFrom('alumni_consent as c').select('c.alumni_id').whereRef('c.alumni_id', '=', 'a.id').where('c.purpose', '=', filter.consent!))),
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('alumni_consent as c')
+            .select('c.alumni_id')
+            .whereRef('c.alumni_id', '=', 'a.id')
+            .where('c.purpose', '=', filter.consent!),
+        ),
+      ),
     )
     .$if(filter.departmentIds !== undefined, (q) => q.where('a.department_id', 'in', filter.departmentIds!))
     .$if(filter.leftYear !== undefined, (q) => q.where('a.left_year', '=', filter.leftYear!))
     .$if(filter.eligibility !== undefined, (q) =>
-      filter.eligibility === 'unknown' ? q.where('l.rehire_eligibility', 'is', null) : q.where('l.rehire_eligibility', '=', filter.eligibility as RehireEligibility),
+      filter.eligibility === 'unknown'
+        ? q.where('l.rehire_eligibility', 'is', null)
+        : q.where('l.rehire_eligibility', '=', filter.eligibility as RehireEligibility),
     )
     .$if(filter.rehired !== undefined, (q) => q.where('a.rehired_on', filter.rehired ? 'is not' : 'is', null));
 }
@@ -46,13 +63,27 @@ const consentsOf = sql<string>`(SELECT coalesce(string_agg(c.purpose, ',' ORDER 
 export async function listDirectory(db: Kysely<Database>, filter: DirectoryFilter, page: number) {
   const [rows, total] = await Promise.all([
     directoryQuery(db, filter)
-      .select(['a.id', 'a.name', 'a.email', 'a.company', 'a.job_title', 'a.left_year', 'a.joined_on', 'a.rehired_on', 'd.name as department', 'l.rehire_eligibility', consentsOf.as('consents')])
+      .select([
+        'a.id',
+        'a.name',
+        'a.email',
+        'a.company',
+        'a.job_title',
+        'a.left_year',
+        'a.joined_on',
+        'a.rehired_on',
+        'd.name as department',
+        'l.rehire_eligibility',
+        consentsOf.as('consents'),
+      ])
       .orderBy('a.joined_on', 'desc')
       .orderBy('a.name')
       .limit(PAGE_SIZE)
       .offset((page - 1) * PAGE_SIZE)
       .execute(),
-    directoryQuery(db, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    directoryQuery(db, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((row) => ({ ...row, consents: row.consents ? row.consents.split(',') : [] })), total: Number(total.n) };
 }
@@ -64,7 +95,17 @@ export async function listDirectory(db: Kysely<Database>, filter: DirectoryFilte
 export async function exportRows(db: Kysely<Database>, filter: DirectoryFilter, purpose: ConsentPurpose) {
   return directoryQuery(db, { ...filter, consent: purpose })
     .innerJoin('alumni_consent as given', (join) => join.onRef('given.alumni_id', '=', 'a.id').on('given.purpose', '=', purpose))
-    .select(['a.name', 'a.email', 'a.company', 'a.job_title', 'a.profile_url', 'd.name as department', 'a.left_year', 'a.locale', 'given.given_on'])
+    .select([
+      'a.name',
+      'a.email',
+      'a.company',
+      'a.job_title',
+      'a.profile_url',
+      'd.name as department',
+      'a.left_year',
+      'a.locale',
+      'given.given_on',
+    ])
     .orderBy('a.name')
     .execute();
 }

@@ -10,7 +10,8 @@ import { chosenPurposes, parseProfileForm, ProfileForm } from './profile-form.ts
 import { verifySignedId } from './signed-id.ts';
 
 const Params = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) });
-const unknownLink = () => new AppError({ code: 'alumni_link_unknown', status: 404, titleKey: 'alumni.join.unknown_title', messageKey: 'alumni.join.unknown' });
+const unknownLink = () =>
+  new AppError({ code: 'alumni_link_unknown', status: 404, titleKey: 'alumni.join.unknown_title', messageKey: 'alumni.join.unknown' });
 
 /**
  * Joining from the personal link in the survey mail or on the thank-you page. The
@@ -26,14 +27,37 @@ export const alumniJoinRoutes: FastifyPluginAsync = async (fastify) => {
     return leaver;
   };
 
-  app.get('/alumni/join/:token', { schema: { params: Params, querystring: Type.Object({ lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    const leaver = await leaverOf(request.params.token);
-    if (!request.localeChosen) request.locale = leaver.locale;
-    reply.header('cache-control', 'no-store');
-    if (leaver.alumni_id) return reply.view('message', { title: request.t('alumni.join.title'), state: 'already-member', message: request.t('alumni.join.already') });
-    const values = { name: leaver.name ?? '', email: '', company: '', jobTitle: '', profileUrl: '', locale: request.locale, consents: [] as string[] };
-    return reply.view('alumni/join', { title: request.t('alumni.join.title'), values, errors: {}, purposes: CONSENT_PURPOSES, noticeVersion: NOTICE_VERSION });
-  });
+  app.get(
+    '/alumni/join/:token',
+    { schema: { params: Params, querystring: Type.Object({ lang: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      const leaver = await leaverOf(request.params.token);
+      if (!request.localeChosen) request.locale = leaver.locale;
+      reply.header('cache-control', 'no-store');
+      if (leaver.alumni_id)
+        return reply.view('message', {
+          title: request.t('alumni.join.title'),
+          state: 'already-member',
+          message: request.t('alumni.join.already'),
+        });
+      const values = {
+        name: leaver.name ?? '',
+        email: '',
+        company: '',
+        jobTitle: '',
+        profileUrl: '',
+        locale: request.locale,
+        consents: [] as string[],
+      };
+      return reply.view('alumni/join', {
+        title: request.t('alumni.join.title'),
+        values,
+        errors: {},
+        purposes: CONSENT_PURPOSES,
+        noticeVersion: NOTICE_VERSION,
+      });
+    },
+  );
 
   app.post('/alumni/join/:token', { schema: { params: Params, body: ProfileForm } }, async (request, reply) => {
     const leaver = await leaverOf(request.params.token);
@@ -45,7 +69,13 @@ export const alumniJoinRoutes: FastifyPluginAsync = async (fastify) => {
     const consents = chosenPurposes(request.body.consents);
     if (Object.keys(errors).length > 0) {
       const values = { ...request.body, locale: profile.locale, consents };
-      return reply.code(400).view('alumni/join', { title: request.t('alumni.join.title'), values, errors, purposes: CONSENT_PURPOSES, noticeVersion: NOTICE_VERSION });
+      return reply.code(400).view('alumni/join', {
+        title: request.t('alumni.join.title'),
+        values,
+        errors,
+        purposes: CONSENT_PURPOSES,
+        noticeVersion: NOTICE_VERSION,
+      });
     }
     const ctx = await invitationContext(app);
     await app.db.transaction().execute(async (trx) => {
@@ -53,6 +83,10 @@ export const alumniJoinRoutes: FastifyPluginAsync = async (fastify) => {
       await queueAlumniLinkMail(trx, ctx, 'verify', { id: alumniId, name: profile.name, locale: profile.locale }, email, verifyToken);
     });
     app.worker.wake();
-    return reply.view('message', { title: request.t('alumni.join.title'), state: 'check-mail', message: request.t('alumni.join.check_mail', { email }) });
+    return reply.view('message', {
+      title: request.t('alumni.join.title'),
+      state: 'check-mail',
+      message: request.t('alumni.join.check_mail', { email }),
+    });
   });
 };

@@ -15,7 +15,13 @@ export async function createAlumniLink(db: Kysely<Database>, alumniId: string, p
   const token = newToken();
   await db
     .insertInto('alumni_link')
-    .values({ token_hash: sha256(token), alumni_id: alumniId, purpose, email, expires_at: sql<Date>`now() + ${LIFETIME[purpose]}::interval` })
+    .values({
+      token_hash: sha256(token),
+      alumni_id: alumniId,
+      purpose,
+      email,
+      expires_at: sql<Date>`now() + ${LIFETIME[purpose]}::interval`,
+    })
     .execute();
   return token;
 }
@@ -37,7 +43,12 @@ async function openSignInLinks(db: Kysely<Database>, alumniId: string): Promise<
  * first, so parallel requests count one after the other: counting without the lock,
  * 30 requests at once all saw room and made 6 links.
  */
-export async function claimSignInLink(trx: Kysely<Database>, alumniId: string, purpose: Purpose, email: string): Promise<string | undefined> {
+export async function claimSignInLink(
+  trx: Kysely<Database>,
+  alumniId: string,
+  purpose: Purpose,
+  email: string,
+): Promise<string | undefined> {
   await trx.selectFrom('alumni').select('id').where('id', '=', alumniId).forUpdate().execute();
   if ((await openSignInLinks(trx, alumniId)) >= MAX_OPEN_SIGN_IN_LINKS) return undefined;
   return createAlumniLink(trx, alumniId, purpose, email);

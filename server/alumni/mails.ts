@@ -14,5 +14,9 @@ export async function queueAlumniLinkMail(
 ): Promise<void> {
   const link = `${ctx.publicUrl}/alumni/link/${token}?lang=${alumnus.locale}`;
   const message = ctx.render.alumniLink(purpose, email, { locale: alumnus.locale, name: alumnus.name, link, company: ctx.company });
-  await enqueueMail(trx, ctx.outboxKey, { kind: `alumni_${purpose}`, alumniId: alumnus.id, message: { ...message, fromName: ctx.company } });
+  await enqueueMail(trx, ctx.outboxKey, {
+    kind: `alumni_${purpose}`,
+    alumniId: alumnus.id,
+    message: { ...message, fromName: ctx.company },
+  });
 }

@@ -10,8 +10,19 @@ export async function memberRecord(db: Kysely<Database>, alumniId: string) {
     .selectFrom('alumni')
     .leftJoin('department', 'department.id', 'alumni.department_id')
     .select([
-      'alumni.id', 'alumni.name', 'alumni.email', 'alumni.pending_email', 'alumni.email_verified_on', 'alumni.company', 'alumni.job_title',
-      'alumni.profile_url', 'alumni.locale', 'alumni.joined_on', 'alumni.left_year', 'department.name as department', 'alumni.rehired_on',
+      'alumni.id',
+      'alumni.name',
+      'alumni.email',
+      'alumni.pending_email',
+      'alumni.email_verified_on',
+      'alumni.company',
+      'alumni.job_title',
+      'alumni.profile_url',
+      'alumni.locale',
+      'alumni.joined_on',
+      'alumni.left_year',
+      'department.name as department',
+      'alumni.rehired_on',
     ])
     .where('alumni.id', '=', alumniId)
     .executeTakeFirst();
@@ -28,7 +39,13 @@ export async function memberRecord(db: Kysely<Database>, alumniId: string) {
 export async function updateProfile(trx: Kysely<Database>, alumniId: string, profile: Profile): Promise<void> {
   await trx
     .updateTable('alumni')
-    .set({ name: profile.name, company: profile.company, job_title: profile.jobTitle, profile_url: profile.profileUrl, locale: profile.locale })
+    .set({
+      name: profile.name,
+      company: profile.company,
+      job_title: profile.jobTitle,
+      profile_url: profile.profileUrl,
+      locale: profile.locale,
+    })
     .where('id', '=', alumniId)
     .execute();
 }
@@ -38,7 +55,12 @@ export async function updateProfile(trx: Kysely<Database>, alumniId: string, pro
  * version shown; ones no longer given are withdrawn (deleted) at once; unchanged
  * ones keep their original date and version.
  */
-export async function setConsents(trx: Kysely<Database>, alumniId: string, purposes: readonly ConsentPurpose[], locale: Locale): Promise<void> {
+export async function setConsents(
+  trx: Kysely<Database>,
+  alumniId: string,
+  purposes: readonly ConsentPurpose[],
+  locale: Locale,
+): Promise<void> {
   const withdraw = trx.deleteFrom('alumni_consent').where('alumni_id', '=', alumniId);
   await (purposes.length > 0 ? withdraw.where('purpose', 'not in', purposes) : withdraw).execute();
   if (purposes.length === 0) return;

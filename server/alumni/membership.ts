@@ -27,7 +27,15 @@ export async function joinableLeaver(db: Kysely<Database>, leaverId: string) {
   return db
     .selectFrom('leaver')
     .leftJoin('alumni', 'alumni.leaver_id', 'leaver.id')
-    .select(['leaver.id', 'leaver.department_id', 'leaver.last_day', 'leaver.email as work_email', 'leaver.name', 'leaver.locale', 'alumni.id as alumni_id'])
+    .select([
+      'leaver.id',
+      'leaver.department_id',
+      'leaver.last_day',
+      'leaver.email as work_email',
+      'leaver.name',
+      'leaver.locale',
+      'alumni.id as alumni_id',
+    ])
     .where('leaver.id', '=', leaverId)
     .executeTakeFirst();
 }
@@ -39,7 +47,12 @@ export async function joinableLeaver(db: Kysely<Database>, leaverId: string) {
 export async function isCompanyAddress(db: Kysely<Database>, email: string, workEmail: string | null): Promise<boolean> {
   const domain = domainOf(email);
   if (workEmail && domainOf(workEmail) === domain) return true;
-  const staff = await db.selectFrom('staff_user').select('id').where(sql<string>`lower(split_part(email, '@', 2))`, '=', domain).limit(1).executeTakeFirst();
+  const staff = await db
+    .selectFrom('staff_user')
+    .select('id')
+    .where(sql<string>`lower(split_part(email, '@', 2))`, '=', domain)
+    .limit(1)
+    .executeTakeFirst();
   return staff !== undefined;
 }
 
@@ -48,7 +61,9 @@ export async function emailInUse(db: Kysely<Database>, email: string, exceptId?:
   const row = await db
     .selectFrom('alumni')
     .select('id')
-    .where((eb) => eb.or([eb(sql<string>`lower(email)`, '=', email.toLowerCase()), eb(sql<string>`lower(pending_email)`, '=', email.toLowerCase())]))
+    .where((eb) =>
+      eb.or([eb(sql<string>`lower(email)`, '=', email.toLowerCase()), eb(sql<string>`lower(pending_email)`, '=', email.toLowerCase())]),
+    )
     .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
     .executeTakeFirst();
   return row !== undefined;
@@ -77,7 +92,8 @@ export async function joinNetwork(
 ): Promise<{ alumniId: string; verifyToken: string }> {
   // PostgreSQL writes a year past 9999 with five digits.
   const leftYear = Number(leaver.last_day.split('-')[0]);
-  if (leftYear < FIRST_YEAR || leftYear > LAST_YEAR) throw new AppError({ code: 'alumni_left_year', status: 409, messageKey: 'alumni.error.left_year', params: { year: String(leftYear) } });
+  if (leftYear < FIRST_YEAR || leftYear > LAST_YEAR)
+    throw new AppError({ code: 'alumni_left_year', status: 409, messageKey: 'alumni.error.left_year', params: { year: String(leftYear) } });
   if (await emailInUse(trx, input.email)) throw emailTaken();
   const { id } = await trx
     .insertInto('alumni')
@@ -94,6 +110,10 @@ export async function joinNetwork(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (input.consents.length > 0) await trx.insertInto('alumni_consent').values(consentRows(id, input.consents, input.locale)).execute();
+  if (input.consents.length > 0)
+    await trx
+      .insertInto('alumni_consent')
+      .values(consentRows(id, input.consents, input.locale))
+      .execute();
   return { alumniId: id, verifyToken: await createAlumniLink(trx, id, 'verify', input.email) };
 }

@@ -1,8 +1,10 @@
 /** The alumni network's messages (public pages, portal, HR directory, mails); merged in server/i18n/messages.ts. */
 const ja = {
   'alumni.title': 'アルムナイネットワーク',
-  'alumni.home.intro': '退職後も、かつての職場とゆるやかにつながり続けるためのネットワークです。ニュースレターやイベントのご案内、再入社(カムバック)やご紹介の相談窓口として使えます。',
-  'alumni.home.how_to_join': '参加するには、退職者アンケートのご案内メール、またはアンケート回答後の画面にある、あなた専用の参加リンクを開いてください。アンケートに回答しなくても参加できます。',
+  'alumni.home.intro':
+    '退職後も、かつての職場とゆるやかにつながり続けるためのネットワークです。ニュースレターやイベントのご案内、再入社(カムバック)やご紹介の相談窓口として使えます。',
+  'alumni.home.how_to_join':
+    '参加するには、退職者アンケートのご案内メール、またはアンケート回答後の画面にある、あなた専用の参加リンクを開いてください。アンケートに回答しなくても参加できます。',
   'alumni.home.actions': '「いただいた声」から変えたこと',
   'alumni.home.actions_intro': '退職者アンケートで寄せられた声をもとに、会社が取り組んでいる改善です。',
   'alumni.home.no_actions': 'まだ公開している取り組みはありません。',
@@ -13,8 +15,10 @@ const ja = {
   'alumni.sign_in.submit': 'ログインリンクを送る',
   'alumni.sign_in.sent': '登録済みのアドレスであれば、ログイン用のリンクをお送りしました。リンクの有効期限は20分です。',
   'alumni.join.title': 'アルムナイネットワークに参加する',
-  'alumni.join.intro': '退職後の連絡先として、個人のメールアドレスをご登録ください。受け取りたいご案内は項目ごとに選べ、いつでも変更・退会できます。',
-  'alumni.join.separate': 'この登録は退職者アンケートとは別の記録です。アンケートの回答とは結び付けられず、登録した日付以外の時刻も記録しません。',
+  'alumni.join.intro':
+    '退職後の連絡先として、個人のメールアドレスをご登録ください。受け取りたいご案内は項目ごとに選べ、いつでも変更・退会できます。',
+  'alumni.join.separate':
+    'この登録は退職者アンケートとは別の記録です。アンケートの回答とは結び付けられず、登録した日付以外の時刻も記録しません。',
   'alumni.join.submit': '参加して確認メールを受け取る',
   'alumni.join.already': 'このリンクからはすでに参加登録されています。ログインページから、登録したメールアドレスでログインしてください。',
   'alumni.join.check_mail': '{email} に確認メールをお送りしました。メール内のリンクを開くと登録が完了します(72時間有効)。',
@@ -41,7 +45,8 @@ const ja = {
   'alumni.consent.partnership': 'ビジネス連携',
   'alumni.consent.partnership.help': '現在のお仕事での協業・取引のご相談。',
   'alumni.notice.title': 'アルムナイネットワークのプライバシー通知(v{version})',
-  'alumni.notice.body': 'ご登録いただいたお名前、個人のメールアドレス、勤務先・役職・プロフィール URL、退職した部署と年、選んだ同意(同意した日と通知の版)を、同意いただいた目的のためだけに人事部門が利用します。退職者アンケートの回答とは別に保管し、相互に参照しません。同意は項目ごとにいつでも撤回でき、ポータルからご自身のデータの書き出しと、完全な削除ができます。削除すると個人データは消去され、削除した事実だけが個人を特定しない形で記録に残ります。',
+  'alumni.notice.body':
+    'ご登録いただいたお名前、個人のメールアドレス、勤務先・役職・プロフィール URL、退職した部署と年、選んだ同意(同意した日と通知の版)を、同意いただいた目的のためだけに人事部門が利用します。退職者アンケートの回答とは別に保管し、相互に参照しません。同意は項目ごとにいつでも撤回でき、ポータルからご自身のデータの書き出しと、完全な削除ができます。削除すると個人データは消去され、削除した事実だけが個人を特定しない形で記録に残ります。',
   'alumni.link.gone_title': 'リンクが無効です',
   'alumni.link.gone': 'このリンクは期限切れか、すでに使われています。ログインページから新しいリンクを受け取ってください。',
   'alumni.link.verify_title': 'メールアドレスの確認',
@@ -60,7 +65,8 @@ const ja = {
   'alumni.portal.welcome': '{name} さん、ようこそ。',
   'alumni.portal.saved.profile': 'プロフィールを保存しました。',
   'alumni.portal.saved.consents': '同意の設定を保存しました。すぐに反映されます。',
-  'alumni.portal.saved.email': 'プロフィールを保存しました。新しいメールアドレスに確認メールを送りました。リンクを開くまでは、これまでのアドレスにお送りします。',
+  'alumni.portal.saved.email':
+    'プロフィールを保存しました。新しいメールアドレスに確認メールを送りました。リンクを開くまでは、これまでのアドレスにお送りします。',
   'alumni.portal.pending_email': '{email} の確認待ちです。',
   'alumni.portal.membership': '{department} を {year} 年に退職 · {joined} に参加',
   'alumni.portal.profile': 'プロフィール',
@@ -81,10 +87,12 @@ const ja = {
   'alumni.error.name_required': 'お名前を入力してください。',
   'alumni.error.email_invalid': '有効なメールアドレスを入力してください。',
   'alumni.error.url_invalid': 'https:// から始まる URL を入力してください。',
-  'alumni.error.left_year': '記録されている退職日({year} 年)に誤りがあるため、アルムナイに登録できません。お手数ですが人事部にご連絡ください。',
+  'alumni.error.left_year':
+    '記録されている退職日({year} 年)に誤りがあるため、アルムナイに登録できません。お手数ですが人事部にご連絡ください。',
   'alumni.mail.greeting': '{name} 様',
   'alumni.mail.verify.subject': '【{company}】アルムナイネットワーク: メールアドレスのご確認',
-  'alumni.mail.verify.body': '{company} のアルムナイネットワークへのご登録ありがとうございます。下のリンクを開いて、メールアドレスの確認を完了してください。',
+  'alumni.mail.verify.body':
+    '{company} のアルムナイネットワークへのご登録ありがとうございます。下のリンクを開いて、メールアドレスの確認を完了してください。',
   'alumni.mail.verify.cta': 'メールアドレスを確認する',
   'alumni.mail.verify.expiry': 'このリンクは72時間有効で、一度だけ使えます。',
   'alumni.mail.sign_in.subject': '【{company}】アルムナイポータルへのログイン',
@@ -92,9 +100,11 @@ const ja = {
   'alumni.mail.sign_in.cta': 'ログインする',
   'alumni.mail.sign_in.expiry': 'このリンクは20分間有効で、一度だけ使えます。',
   'alumni.mail.not_you': 'お心当たりがない場合は、このメールを破棄してください。',
-  'mail.alumni_offer': 'アンケートとは別に、退職後も会社とつながるアルムナイネットワークに参加できます(任意、アンケートの回答とは結び付けられません)。参加はこちらから:',
+  'mail.alumni_offer':
+    'アンケートとは別に、退職後も会社とつながるアルムナイネットワークに参加できます(任意、アンケートの回答とは結び付けられません)。参加はこちらから:',
   'alumni.staff.title': 'アルムナイ名簿',
-  'alumni.staff.intro': 'メールアドレスの確認を終えたアルムナイです。再雇用の可否は人事だけの項目で、本人には表示されず、レポートにも使われません。',
+  'alumni.staff.intro':
+    'メールアドレスの確認を終えたアルムナイです。再雇用の可否は人事だけの項目で、本人には表示されず、レポートにも使われません。',
   'alumni.staff.consent': '同意',
   'alumni.staff.search': '検索(氏名・メール・勤務先・役職)',
   'alumni.staff.now_at': '現在の勤務先・役職',
@@ -115,8 +125,10 @@ const ja = {
 
 const en: Record<keyof typeof ja, string> = {
   'alumni.title': 'Alumni network',
-  'alumni.home.intro': 'A way to stay in touch with your former workplace: newsletters and events, and someone to talk to about coming back or referring a friend.',
-  'alumni.home.how_to_join': 'To join, open your personal join link: it is in the exit interview email and on the page you see after answering. You can join without answering the survey.',
+  'alumni.home.intro':
+    'A way to stay in touch with your former workplace: newsletters and events, and someone to talk to about coming back or referring a friend.',
+  'alumni.home.how_to_join':
+    'To join, open your personal join link: it is in the exit interview email and on the page you see after answering. You can join without answering the survey.',
   'alumni.home.actions': 'You said, we did',
   'alumni.home.actions_intro': 'What the company is changing because of what leavers told us in exit interviews.',
   'alumni.home.no_actions': 'Nothing has been published yet.',
@@ -127,8 +139,10 @@ const en: Record<keyof typeof ja, string> = {
   'alumni.sign_in.submit': 'Send me a sign-in link',
   'alumni.sign_in.sent': 'If that address is registered, a sign-in link is on its way. It works for 20 minutes.',
   'alumni.join.title': 'Join the alumni network',
-  'alumni.join.intro': 'Give a personal email address to stay in touch. Choose each kind of message you want; you can change that or leave at any time.',
-  'alumni.join.separate': 'This is a separate record from the exit interview: it is never linked to your answers, and only the day you join is kept, no time.',
+  'alumni.join.intro':
+    'Give a personal email address to stay in touch. Choose each kind of message you want; you can change that or leave at any time.',
+  'alumni.join.separate':
+    'This is a separate record from the exit interview: it is never linked to your answers, and only the day you join is kept, no time.',
   'alumni.join.submit': 'Join and get a confirmation email',
   'alumni.join.already': 'Someone already joined with this link. Sign in with the email address you registered.',
   'alumni.join.check_mail': 'We sent a confirmation email to {email}. Open the link in it to finish joining (it works for 72 hours).',
@@ -155,7 +169,8 @@ const en: Record<keyof typeof ja, string> = {
   'alumni.consent.partnership': 'Business partnership',
   'alumni.consent.partnership.help': 'Working together through your current job.',
   'alumni.notice.title': 'Alumni network privacy notice (v{version})',
-  'alumni.notice.body': 'HR uses your name, personal email address, current company, role and profile URL, the department and year you left, and the consents you chose (with the day and the notice version) only for the purposes you agreed to. This is kept apart from the exit interview answers; neither refers to the other. You can withdraw each consent at any time, download your data from the portal and erase it completely. Erasure deletes your personal data; only the fact that an account was erased is logged, without anything that identifies you.',
+  'alumni.notice.body':
+    'HR uses your name, personal email address, current company, role and profile URL, the department and year you left, and the consents you chose (with the day and the notice version) only for the purposes you agreed to. This is kept apart from the exit interview answers; neither refers to the other. You can withdraw each consent at any time, download your data from the portal and erase it completely. Erasure deletes your personal data; only the fact that an account was erased is logged, without anything that identifies you.',
   'alumni.link.gone_title': 'This link does not work',
   'alumni.link.gone': 'The link has expired or was already used. Ask for a new one on the sign-in page.',
   'alumni.link.verify_title': 'Confirm your email address',
@@ -174,7 +189,8 @@ const en: Record<keyof typeof ja, string> = {
   'alumni.portal.welcome': 'Welcome, {name}.',
   'alumni.portal.saved.profile': 'Your profile is saved.',
   'alumni.portal.saved.consents': 'Your choices are saved and apply from now on.',
-  'alumni.portal.saved.email': 'Your profile is saved. We sent a confirmation link to the new address; until you open it, mail goes to the old one.',
+  'alumni.portal.saved.email':
+    'Your profile is saved. We sent a confirmation link to the new address; until you open it, mail goes to the old one.',
   'alumni.portal.pending_email': 'Waiting for you to confirm {email}.',
   'alumni.portal.membership': 'Left {department} in {year} · joined {joined}',
   'alumni.portal.profile': 'Profile',
@@ -195,7 +211,8 @@ const en: Record<keyof typeof ja, string> = {
   'alumni.error.name_required': 'Enter your name.',
   'alumni.error.email_invalid': 'Enter a valid email address.',
   'alumni.error.url_invalid': 'Enter a URL starting with https://.',
-  'alumni.error.left_year': 'The last day on record (in {year}) cannot be right, so you cannot join the alumni network yet. Please contact HR.',
+  'alumni.error.left_year':
+    'The last day on record (in {year}) cannot be right, so you cannot join the alumni network yet. Please contact HR.',
   'alumni.mail.greeting': 'Dear {name},',
   'alumni.mail.verify.subject': '{company} alumni network: confirm your email address',
   'alumni.mail.verify.body': 'Thank you for joining the {company} alumni network. Open the link below to confirm your email address.',
@@ -206,9 +223,11 @@ const en: Record<keyof typeof ja, string> = {
   'alumni.mail.sign_in.cta': 'Sign in',
   'alumni.mail.sign_in.expiry': 'This link works once, for 20 minutes.',
   'alumni.mail.not_you': 'If this was not you, ignore this email.',
-  'mail.alumni_offer': 'Separately from the survey, you can stay in touch through our alumni network (optional, and never linked to your answers). Join here:',
+  'mail.alumni_offer':
+    'Separately from the survey, you can stay in touch through our alumni network (optional, and never linked to your answers). Join here:',
   'alumni.staff.title': 'Alumni directory',
-  'alumni.staff.intro': 'Alumni who confirmed their email address. Rehire eligibility is HR\'s own field: never shown to the alumnus and never part of a report.',
+  'alumni.staff.intro':
+    "Alumni who confirmed their email address. Rehire eligibility is HR's own field: never shown to the alumnus and never part of a report.",
   'alumni.staff.consent': 'Consent',
   'alumni.staff.search': 'Search (name, email, company, role)',
   'alumni.staff.now_at': 'Now at',

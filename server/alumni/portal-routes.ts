@@ -11,7 +11,10 @@ import { eraseMember, memberRecord, setConsents, updateProfile } from './member-
 import { emailInUse, isCompanyAddress, NOTICE_VERSION } from './membership.ts';
 import { ConsentForm, chosenPurposes, type FormErrors, parseProfileForm, ProfileForm } from './profile-form.ts';
 
-const Notice = Type.Object({ saved: Type.Optional(Type.Enum(['profile', 'consents', 'email'])), lang: Type.Optional(Type.String()) }, { additionalProperties: false });
+const Notice = Type.Object(
+  { saved: Type.Optional(Type.Enum(['profile', 'consents', 'email'])), lang: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
 
 /** The member's own page: profile, consents one by one, their data as JSON, and erasure. */
 export const alumniPortalRoutes: FastifyPluginAsync = async (fastify) => {
@@ -20,12 +23,22 @@ export const alumniPortalRoutes: FastifyPluginAsync = async (fastify) => {
 
   const portal = async (alumniId: string, extra: { saved?: string; errors?: FormErrors; values?: Record<string, unknown> } = {}) => {
     const record = (await memberRecord(app.db, alumniId))!;
-    return { record, purposes: CONSENT_PURPOSES, noticeVersion: NOTICE_VERSION, saved: extra.saved ?? '', errors: extra.errors ?? {}, values: extra.values ?? null };
+    return {
+      record,
+      purposes: CONSENT_PURPOSES,
+      noticeVersion: NOTICE_VERSION,
+      saved: extra.saved ?? '',
+      errors: extra.errors ?? {},
+      values: extra.values ?? null,
+    };
   };
 
   app.get('/alumni/me', { preHandler: member, schema: { querystring: Notice } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    return reply.view('alumni/portal', { title: request.t('alumni.portal.title'), ...(await portal(request.alumnus!.id, { saved: request.query.saved })) });
+    return reply.view('alumni/portal', {
+      title: request.t('alumni.portal.title'),
+      ...(await portal(request.alumnus!.id, { saved: request.query.saved })),
+    });
   });
 
   app.post('/alumni/me/profile', { preHandler: member, schema: { body: ProfileForm } }, async (request, reply) => {
@@ -33,12 +46,20 @@ export const alumniPortalRoutes: FastifyPluginAsync = async (fastify) => {
     const { profile, email, errors } = parseProfileForm(request.body, alumnus.locale);
     const newEmail = email.toLowerCase() !== alumnus.email.toLowerCase();
     if (newEmail && !errors.email) {
-      const leaver = await app.db.selectFrom('alumni').leftJoin('leaver', 'leaver.id', 'alumni.leaver_id').select('leaver.email').where('alumni.id', '=', alumnus.id).executeTakeFirst();
+      const leaver = await app.db
+        .selectFrom('alumni')
+        .leftJoin('leaver', 'leaver.id', 'alumni.leaver_id')
+        .select('leaver.email')
+        .where('alumni.id', '=', alumnus.id)
+        .executeTakeFirst();
       if (await isCompanyAddress(app.db, email, leaver?.email ?? null)) errors.email = 'alumni.error.company_email';
       else if (await emailInUse(app.db, email, alumnus.id)) errors.email = 'alumni.error.email_taken';
     }
     if (Object.keys(errors).length > 0) {
-      return reply.code(400).view('alumni/portal', { title: request.t('alumni.portal.title'), ...(await portal(alumnus.id, { errors, values: request.body })) });
+      return reply.code(400).view('alumni/portal', {
+        title: request.t('alumni.portal.title'),
+        ...(await portal(alumnus.id, { errors, values: request.body })),
+      });
     }
     const ctx = newEmail ? await invitationContext(app) : undefined;
     await app.db.transaction().execute(async (trx) => {
@@ -55,20 +76,34 @@ export const alumniPortalRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   app.post('/alumni/me/consents', { preHandler: member, schema: { body: ConsentForm } }, async (request, reply) => {
-    await app.db.transaction().execute((trx) => setConsents(trx, request.alumnus!.id, chosenPurposes(request.body.consents), request.locale));
+    await app.db
+      .transaction()
+      .execute((trx) => setConsents(trx, request.alumnus!.id, chosenPurposes(request.body.consents), request.locale));
     return reply.redirect(`/alumni/me?saved=consents&lang=${request.locale}`, 303);
   });
 
   app.get('/alumni/me/export', { preHandler: member }, async (request, reply) => {
     const record = (await memberRecord(app.db, request.alumnus!.id))!;
     const data = { exportedAt: new Date().toISOString(), noticeVersion: NOTICE_VERSION, ...record };
-    return reply.header('content-disposition', 'attachment; filename="honne-alumni-my-data.json"').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+    return reply
+      .header('content-disposition', 'attachment; filename="honne-alumni-my-data.json"')
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
   });
 
-  app.post('/alumni/me/erase', { preHandler: member, schema: { body: Type.Object({ confirm: Type.Literal('yes'), ...CsrfField }, { additionalProperties: false }) } }, async (request, reply) => {
-    await app.db.transaction().execute((trx) => eraseMember(trx, request.alumnus!.id, 'alumnus'));
-    reply.clearCookie(ALUMNI_COOKIE, { path: '/alumni' });
-    request.alumnus = null;
-    return reply.view('message', { title: request.t('alumni.erase.done_title'), state: 'erased', message: request.t('alumni.erase.done') });
-  });
+  app.post(
+    '/alumni/me/erase',
+    { preHandler: member, schema: { body: Type.Object({ confirm: Type.Literal('yes'), ...CsrfField }, { additionalProperties: false }) } },
+    async (request, reply) => {
+      await app.db.transaction().execute((trx) => eraseMember(trx, request.alumnus!.id, 'alumnus'));
+      reply.clearCookie(ALUMNI_COOKIE, { path: '/alumni' });
+      request.alumnus = null;
+      return reply.view('message', {
+        title: request.t('alumni.erase.done_title'),
+        state: 'erased',
+        message: request.t('alumni.erase.done'),
+      });
+    },
+  );
 };

@@ -7,10 +7,21 @@ import type { Profile } from './membership.ts';
 
 // Browsers send every text field, empty or not; a checkbox group sends nothing, one value or several.
 const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
-const Purposes = Type.Optional(Type.Union([Type.Enum([...CONSENT_PURPOSES]), Type.Array(Type.Enum([...CONSENT_PURPOSES]), { maxItems: 5 })]));
+const Purposes = Type.Optional(
+  Type.Union([Type.Enum([...CONSENT_PURPOSES]), Type.Array(Type.Enum([...CONSENT_PURPOSES]), { maxItems: 5 })]),
+);
 
 export const ProfileForm = Type.Object(
-  { name: Text(200), email: Text(254), company: Text(200), jobTitle: Text(200), profileUrl: Text(500), locale: Text(2), consents: Purposes, ...CsrfField },
+  {
+    name: Text(200),
+    email: Text(254),
+    company: Text(200),
+    jobTitle: Text(200),
+    profileUrl: Text(500),
+    locale: Text(2),
+    consents: Purposes,
+    ...CsrfField,
+  },
   { additionalProperties: false },
 );
 export type ProfileForm = Static<typeof ProfileForm>;
@@ -36,6 +47,12 @@ export function parseProfileForm(body: ProfileForm, fallbackLocale: Locale): { p
   if (!name) errors.name = 'alumni.error.name_required';
   if (!EMAIL.test(email)) errors.email = 'alumni.error.email_invalid';
   if (profileUrl && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(profileUrl)) errors.profileUrl = 'alumni.error.url_invalid';
-  const profile = { name, company: optional(body.company), jobTitle: optional(body.jobTitle), profileUrl, locale: isLocale(body.locale) ? body.locale : fallbackLocale };
+  const profile = {
+    name,
+    company: optional(body.company),
+    jobTitle: optional(body.jobTitle),
+    profileUrl,
+    locale: isLocale(body.locale) ? body.locale : fallbackLocale,
+  };
   return { profile, email, errors };
 }

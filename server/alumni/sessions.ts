@@ -14,7 +14,10 @@ export interface Alumnus {
 
 export async function createAlumniSession(db: Kysely<Database>, alumniId: string): Promise<string> {
   const token = newToken();
-  await db.insertInto('alumni_session').values({ id_hash: sha256(token), alumni_id: alumniId, expires_at: sql<Date>`now() + ${LIFETIME}::interval` }).execute();
+  await db
+    .insertInto('alumni_session')
+    .values({ id_hash: sha256(token), alumni_id: alumniId, expires_at: sql<Date>`now() + ${LIFETIME}::interval` })
+    .execute();
   return token;
 }
 

@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type SignedPurpose = 'join' | 'unsubscribe';
 
 const MAC_BYTES = 16;
-const mac = (key: Buffer, purpose: SignedPurpose, id: Buffer) => createHmac('sha256', key).update(`${purpose}:`).update(id).digest().subarray(0, MAC_BYTES);
+const mac = (key: Buffer, purpose: SignedPurpose, id: Buffer) =>
+  createHmac('sha256', key).update(`${purpose}:`).update(id).digest().subarray(0, MAC_BYTES);
 
 /**
  * A record's id with its HMAC, URL-safe. Join and unsubscribe links are signed rather

@@ -28,7 +28,11 @@ const Query = Type.Object(
 type Query = Static<typeof Query>;
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const RehireForm = Type.Object(
-  { rehiredOn: Type.Union([Type.String({ format: 'date' }), Type.Literal('')]), departmentId: Type.Union([Type.String({ format: 'uuid' }), Type.Literal('')]), ...CsrfField },
+  {
+    rehiredOn: Type.Union([Type.String({ format: 'date' }), Type.Literal('')]),
+    departmentId: Type.Union([Type.String({ format: 'uuid' }), Type.Literal('')]),
+    ...CsrfField,
+  },
   { additionalProperties: false },
 );
 
@@ -58,8 +62,17 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
     const pageHref = (n: number) => `?${new URLSearchParams({ ...kept, page: String(n) })}`;
     const exportHref = (purpose: string) => `/staff/alumni/export?${new URLSearchParams({ ...kept, consent: purpose })}`;
     return reply.view('staff/alumni', {
-      title: request.t('alumni.staff.title'), ...result, page, pageSize: PAGE_SIZE, filter, departments, years: years.map((y) => y.left_year),
-      purposes: CONSENT_PURPOSES, eligibilities: ELIGIBILITY, pageHref, exportHref,
+      title: request.t('alumni.staff.title'),
+      ...result,
+      page,
+      pageSize: PAGE_SIZE,
+      filter,
+      departments,
+      years: years.map((y) => y.left_year),
+      purposes: CONSENT_PURPOSES,
+      eligibilities: ELIGIBILITY,
+      pageHref,
+      exportHref,
     });
   });
 
@@ -69,25 +82,54 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
     if (!purpose) throw new AppError({ code: 'purpose_required', status: 400, messageKey: 'alumni.staff.export_purpose' });
     const rows = await exportRows(app.db, filterOf(request.query, await loadDepartments(app.db)), purpose);
     await recordAudit(app.db, { action: 'alumni_exported', actor: request.staff, ip: request.ip, details: { purpose, rows: rows.length } });
-    const header = ['name', 'email', 'company', 'job_title', 'profile_url', 'department', 'left_year', 'language', `consent_${purpose}_given_on`];
-    const csv = toCsv([header, ...rows.map((r) => [r.name, r.email, r.company, r.job_title, r.profile_url, r.department, r.left_year, r.locale, r.given_on])]);
-    return reply.header('content-disposition', `attachment; filename="honne-alumni-${purpose}.csv"`).type('text/csv; charset=utf-8').send(csv);
+    const header = [
+      'name',
+      'email',
+      'company',
+      'job_title',
+      'profile_url',
+      'department',
+      'left_year',
+      'language',
+      `consent_${purpose}_given_on`,
+    ];
+    const csv = toCsv([
+      header,
+      ...rows.map((r) => [r.name, r.email, r.company, r.job_title, r.profile_url, r.department, r.left_year, r.locale, r.given_on]),
+    ]);
+    return reply
+      .header('content-disposition', `attachment; filename="honne-alumni-${purpose}.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(csv);
   });
 
-  app.get('/staff/alumni/:id', { preHandler: hrOnly, schema: { params: Params, querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    const record = await memberRecord(app.db, request.params.id);
-    if (!record?.email_verified_on) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
-    const [hr, departments] = await Promise.all([
-      app.db.selectFrom('alumni').leftJoin('leaver', 'leaver.id', 'alumni.leaver_id').select(['leaver.rehire_eligibility', 'leaver.rehire_note', 'alumni.rehired_department_id']).where('alumni.id', '=', record.id).executeTakeFirstOrThrow(),
-      loadDepartments(app.db),
-    ]);
-    await recordAudit(app.db, { action: 'alumni_viewed', actor: request.staff, ip: request.ip, details: { alumniId: record.id } });
-    return reply.view('staff/alumni-member', { title: record.name, record, hr, departments, saved: request.query.saved === '1' });
-  });
+  app.get(
+    '/staff/alumni/:id',
+    {
+      preHandler: hrOnly,
+      schema: { params: Params, querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      const record = await memberRecord(app.db, request.params.id);
+      if (!record?.email_verified_on) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
+      const [hr, departments] = await Promise.all([
+        app.db
+          .selectFrom('alumni')
+          .leftJoin('leaver', 'leaver.id', 'alumni.leaver_id')
+          .select(['leaver.rehire_eligibility', 'leaver.rehire_note', 'alumni.rehired_department_id'])
+          .where('alumni.id', '=', record.id)
+          .executeTakeFirstOrThrow(),
+        loadDepartments(app.db),
+      ]);
+      await recordAudit(app.db, { action: 'alumni_viewed', actor: request.staff, ip: request.ip, details: { alumniId: record.id } });
+      return reply.view('staff/alumni-member', { title: record.name, record, hr, departments, saved: request.query.saved === '1' });
+    },
+  );
 
   app.post('/staff/alumni/:id/rehire', { preHandler: hrOnly, schema: { params: Params, body: RehireForm } }, async (request, reply) => {
     const { rehiredOn, departmentId } = request.body;
-    if (rehiredOn && !departmentId) throw new AppError({ code: 'validation', status: 400, messageKey: 'alumni.staff.rehire_department_required' });
+    if (rehiredOn && !departmentId)
+      throw new AppError({ code: 'validation', status: 400, messageKey: 'alumni.staff.rehire_department_required' });
     await app.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('alumni')
@@ -96,7 +138,12 @@ export const alumniStaffRoutes: FastifyPluginAsync = async (fastify) => {
         .where('email_verified_on', 'is not', null)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) throw new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
-      await recordAudit(trx, { action: 'alumni_rehired', actor: request.staff, ip: request.ip, details: { alumniId: request.params.id, rehiredOn: rehiredOn || 'cleared' } });
+      await recordAudit(trx, {
+        action: 'alumni_rehired',
+        actor: request.staff,
+        ip: request.ip,
+        details: { alumniId: request.params.id, rehiredOn: rehiredOn || 'cleared' },
+      });
     });
     return reply.redirect(`/staff/alumni/${request.params.id}?saved=1`, 303);
   });

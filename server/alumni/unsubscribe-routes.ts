@@ -8,7 +8,12 @@ import { verifySignedId } from './signed-id.ts';
 const Lang = Type.Object({ lang: Type.Optional(Type.String()) });
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) });
 // RFC 8058: the mail client posts `List-Unsubscribe=One-Click`; our own page posts its CSRF field, unneeded here.
-const UnsubscribeBody = Type.Optional(Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }));
+const UnsubscribeBody = Type.Optional(
+  Type.Object(
+    { 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 20 })), _csrf: Type.Optional(Type.String({ maxLength: 200 })) },
+    { additionalProperties: false },
+  ),
+);
 
 /**
  * One-click unsubscribe from the newsletter. The mail client posts it without any

@@ -21,9 +21,13 @@ export async function auditAnonymity(db: Kysely<Database>, k: number): Promise<A
   const paths = departmentPaths(departments);
   const parents = new Set(departments.map((d) => d.parent_id).filter((id) => id !== null));
   const leavers = (
-    await db.selectFrom('leaver').innerJoin('invitation', 'invitation.leaver_id', 'leaver.id')
+    await db
+      .selectFrom('leaver')
+      .innerJoin('invitation', 'invitation.leaver_id', 'leaver.id')
       .select(['leaver.department_id', 'leaver.hire_date', 'leaver.last_day', 'leaver.exit_type', 'leaver.regrettable'])
-      .where('invitation.completed_on', 'is not', null).where('leaver.department_id', 'is not', null).execute()
+      .where('invitation.completed_on', 'is not', null)
+      .where('leaver.department_id', 'is not', null)
+      .execute()
   ).map((l) => ({
     path: paths.get(l.department_id!) ?? [l.department_id!],
     band: tenureBand(l.hire_date, l.last_day),
@@ -31,17 +35,26 @@ export async function auditAnonymity(db: Kysely<Database>, k: number): Promise<A
     regret: regrettableOf(l.regrettable),
     quarter: quarterOf(l.last_day),
   }));
-  const classes = await db.selectFrom('response').select(['department_id', 'tenure_band', 'exit_type', 'regrettable', 'quarter', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy(['department_id', 'tenure_band', 'exit_type', 'regrettable', 'quarter']).execute();
-  const audit: AnonymityAudit = { responses: 0, underK: 0, coarser: { organisation: 0, parentDepartment: 0, year: 0, tenure: 0, exitType: 0, regrettable: 0 } };
+  const classes = await db
+    .selectFrom('response')
+    .select(['department_id', 'tenure_band', 'exit_type', 'regrettable', 'quarter', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['department_id', 'tenure_band', 'exit_type', 'regrettable', 'quarter'])
+    .execute();
+  const audit: AnonymityAudit = {
+    responses: 0,
+    underK: 0,
+    coarser: { organisation: 0, parentDepartment: 0, year: 0, tenure: 0, exitType: 0, regrettable: 0 },
+  };
   for (const c of classes) {
     const n = Number(c.n);
-    const fitting = leavers.filter((l) =>
-      (c.quarter.length === 4 ? l.quarter.startsWith(c.quarter) : l.quarter === c.quarter) &&
-      (c.department_id === null || l.path.includes(c.department_id)) &&
-      (c.tenure_band === null || l.band === c.tenure_band) &&
-      (c.exit_type === null || l.exit === c.exit_type) &&
-      (c.regrettable === null || l.regret === c.regrettable)).length;
+    const fitting = leavers.filter(
+      (l) =>
+        (c.quarter.length === 4 ? l.quarter.startsWith(c.quarter) : l.quarter === c.quarter) &&
+        (c.department_id === null || l.path.includes(c.department_id)) &&
+        (c.tenure_band === null || l.band === c.tenure_band) &&
+        (c.exit_type === null || l.exit === c.exit_type) &&
+        (c.regrettable === null || l.regret === c.regrettable),
+    ).length;
     audit.responses += n;
     if (fitting < k) audit.underK += n;
     const coarser = audit.coarser;

@@ -151,7 +151,8 @@ function splitOn<T>(attribute: Attribute, cohort: GeneralCohort, members: Member
 
 /** Members ordered from the most common full cohort to the rarest. */
 function byRarity<T>(members: Member<T>[]): Member<T>[] {
-  const keyOf = (m: Member<T>) => `${m.cohort.quarter}|${m.cohort.departmentId}|${m.cohort.exitType}|${m.cohort.tenureBand}|${m.cohort.regrettable}`;
+  const keyOf = (m: Member<T>) =>
+    `${m.cohort.quarter}|${m.cohort.departmentId}|${m.cohort.exitType}|${m.cohort.tenureBand}|${m.cohort.regrettable}`;
   const counts = new Map<string, number>();
   for (const m of members) counts.set(keyOf(m), (counts.get(keyOf(m)) ?? 0) + 1);
   return [...members].sort((a, b) => counts.get(keyOf(b))! - counts.get(keyOf(a))!);

@@ -17,7 +17,14 @@ export async function generalizeLegacyYears(db: Kysely<Database>, key: Buffer, k
   let done = 0;
   for (;;) {
     const year = await db.transaction().execute(async (trx) => {
-      const due = await trx.selectFrom('cohort_generalization_due').select('year').orderBy('year').limit(1).forUpdate().skipLocked().executeTakeFirst();
+      const due = await trx
+        .selectFrom('cohort_generalization_due')
+        .select('year')
+        .orderBy('year')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
       if (!due) return undefined;
       await generalizeYear(trx, key, k, due.year);
       await trx.deleteFrom('cohort_generalization_due').where('year', '=', due.year).execute();
@@ -30,12 +37,24 @@ export async function generalizeLegacyYears(db: Kysely<Database>, key: Buffer, k
 
 async function generalizeYear(trx: Kysely<Database>, key: Buffer, k: number, year: number): Promise<void> {
   const quarters = [1, 2, 3, 4].map((q) => `${year}-Q${q}`);
-  const rows = await trx.selectFrom('response').selectAll().where('quarter', 'in', quarters)
-    .where('department_id', 'is not', null).where('tenure_band', 'is not', null).where('exit_type', 'is not', null).where('regrettable', 'is not', null)
+  const rows = await trx
+    .selectFrom('response')
+    .selectAll()
+    .where('quarter', 'in', quarters)
+    .where('department_id', 'is not', null)
+    .where('tenure_band', 'is not', null)
+    .where('exit_type', 'is not', null)
+    .where('regrettable', 'is not', null)
     .execute();
   const items = rows.map((row) => ({
     item: row,
-    cohort: { departmentId: row.department_id!, tenureBand: row.tenure_band!, exitType: row.exit_type!, regrettable: row.regrettable!, quarter: row.quarter },
+    cohort: {
+      departmentId: row.department_id!,
+      tenureBand: row.tenure_band!,
+      exitType: row.exit_type!,
+      regrettable: row.regrettable!,
+      quarter: row.quarter,
+    },
   }));
   const placed = partition(items, departmentPaths(await trx.selectFrom('department').select(['id', 'parent_id']).execute()), k);
   const updates = placed.map(({ item, cohort }) => ({
@@ -56,13 +75,30 @@ async function generalizeYear(trx: Kysely<Database>, key: Buffer, k: number, yea
   const placedIds = new Set(placed.map((p) => p.item.id));
   const unplaced = items.filter(({ item }) => !placedIds.has(item.id));
   if (unplaced.length > 0) {
-    const answers: PooledAnswers[] = unplaced.map(({ item, cohort }) => ({ surveyVersionId: item.survey_version_id, cohort, answers: item.answers }));
+    const answers: PooledAnswers[] = unplaced.map(({ item, cohort }) => ({
+      surveyVersionId: item.survey_version_id,
+      cohort,
+      answers: item.answers,
+    }));
     await trx.insertInto('answer_pool').values(poolRow(key, answers)).execute();
-    await trx.deleteFrom('response').where('id', 'in', unplaced.map(({ item }) => item.id)).execute();
+    await trx
+      .deleteFrom('response')
+      .where(
+        'id',
+        'in',
+        unplaced.map(({ item }) => item.id),
+      )
+      .execute();
   }
   // Every rollup row of the year is counted again from the generalized answers.
-  await trx.deleteFrom('response_rollup').where((eb) => eb.or([eb('quarter', 'in', quarters), eb('quarter', '=', String(year))])).execute();
-  const generalized = await trx.selectFrom('response').select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'answers'])
-    .where((eb) => eb.or([eb('quarter', 'in', quarters), eb('quarter', '=', String(year))])).execute();
+  await trx
+    .deleteFrom('response_rollup')
+    .where((eb) => eb.or([eb('quarter', 'in', quarters), eb('quarter', '=', String(year))]))
+    .execute();
+  const generalized = await trx
+    .selectFrom('response')
+    .select(['quarter', 'department_id', 'tenure_band', 'exit_type', 'regrettable', 'answers'])
+    .where((eb) => eb.or([eb('quarter', 'in', quarters), eb('quarter', '=', String(year))]))
+    .execute();
   await addToRollup(trx, generalized);
 }

@@ -38,7 +38,8 @@ export function planRelease(rows: OpenedRow[], paths: Map<string, string[]>, pol
   const storable: Array<{ item: Item; cohort: PooledAnswers['cohort'] }> = [];
   const setAside: Item[] = [];
   for (const row of rows) {
-    for (const pooled of row.answers) (isStorable(pooled) ? storable.push({ item: { row, pooled }, cohort: pooled.cohort }) : setAside.push({ row, pooled }));
+    for (const pooled of row.answers)
+      isStorable(pooled) ? storable.push({ item: { row, pooled }, cohort: pooled.cohort }) : setAside.push({ row, pooled });
   }
   const placed = partition(storable, paths, policy.k);
   const classes = new Map<string, typeof placed>();

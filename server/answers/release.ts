@@ -38,7 +38,10 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
     total += released;
     if (!more) break;
     // The pause ends at once, rejected, if the signal is or becomes aborted.
-    const stopped = await sleep(performance.now() - started, undefined, { signal: policy.signal }).then(() => false, () => true);
+    const stopped = await sleep(performance.now() - started, undefined, { signal: policy.signal }).then(
+      () => false,
+      () => true,
+    );
     if (stopped) break;
   }
   if (total > 0) {
@@ -51,8 +54,15 @@ export async function releaseAnswers(db: Kysely<Database>, key: Buffer, policy: 
 async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePolicy): Promise<{ released: number; more: boolean }> {
   return db.transaction().execute(async (trx) => {
     // Counts first, sealed values after: a row can hold up to a whole completion batch.
-    const waiting = await trx.selectFrom('answer_pool').select(['id', 'waiting_since', 'answer_count']).where('set_aside', '=', false)
-      .orderBy('waiting_since').limit(RELEASE_LIMIT).forUpdate().skipLocked().execute();
+    const waiting = await trx
+      .selectFrom('answer_pool')
+      .select(['id', 'waiting_since', 'answer_count'])
+      .where('set_aside', '=', false)
+      .orderBy('waiting_since')
+      .limit(RELEASE_LIMIT)
+      .forUpdate()
+      .skipLocked()
+      .execute();
     const chosen: typeof waiting = [];
     let answers = 0;
     for (const row of waiting) {
@@ -64,7 +74,11 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
     if (answers < policy.k) return { released: 0, more: false };
 
     const since = new Map(chosen.map((row) => [row.id, row.waiting_since]));
-    const sealed = await trx.selectFrom('answer_pool').select(['id', 'sealed']).where('id', 'in', [...since.keys()]).execute();
+    const sealed = await trx
+      .selectFrom('answer_pool')
+      .select(['id', 'sealed'])
+      .where('id', 'in', [...since.keys()])
+      .execute();
     const rows: OpenedRow[] = [];
     let opened = 0;
     for (const row of sealed) {
@@ -79,7 +93,8 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
     if (plan.taken.length === 0) return { released: 0, more: false };
 
     const shuffled = shuffle(plan.released.map(({ pooled, cohort }) => responseOf(pooled, cohort)));
-    for (let start = 0; start < shuffled.length; start += INSERT_ROWS) await insertResponses(trx, shuffled.slice(start, start + INSERT_ROWS));
+    for (let start = 0; start < shuffled.length; start += INSERT_ROWS)
+      await insertResponses(trx, shuffled.slice(start, start + INSERT_ROWS));
     await addToRollup(trx, shuffled);
     await trx.deleteFrom('answer_pool').where('id', 'in', plan.taken).execute();
     await repool(trx, key, plan.kept, plan.setAside);

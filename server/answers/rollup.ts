@@ -30,8 +30,16 @@ export interface ReleasedResponse {
 export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResponse[]): Promise<void> {
   const cells = new Map<string, { key: Omit<ReleasedResponse, 'answers'>; responses: number; counts: Record<string, number> }>();
   for (const r of responses) {
-    const key = { quarter: r.quarter, department_id: r.department_id, tenure_band: r.tenure_band, exit_type: r.exit_type, regrettable: r.regrettable };
-    const id = Object.values(key).map((v) => v ?? '*').join('|');
+    const key = {
+      quarter: r.quarter,
+      department_id: r.department_id,
+      tenure_band: r.tenure_band,
+      exit_type: r.exit_type,
+      regrettable: r.regrettable,
+    };
+    const id = Object.values(key)
+      .map((v) => v ?? '*')
+      .join('|');
     const cell = cells.get(id) ?? (cells.set(id, { key, responses: 0, counts: {} }), cells.get(id)!);
     cell.responses++;
     countsOf(r.answers, cell.counts);
@@ -44,6 +52,8 @@ export async function addToRollup(trx: Kysely<Database>, responses: ReleasedResp
       ON CONFLICT (quarter, department_id, tenure_band, exit_type, regrettable) DO UPDATE SET
         responses = response_rollup.responses + EXCLUDED.responses,
         counts = (SELECT jsonb_object_agg(k, coalesce((response_rollup.counts ->> k)::int, 0) + coalesce((EXCLUDED.counts ->> k)::int, 0))
-                  FROM (SELECT jsonb_object_keys(response_rollup.counts) UNION SELECT jsonb_object_keys(EXCLUDED.counts)) AS keys(k))`.execute(trx);
+                  FROM (SELECT jsonb_object_keys(response_rollup.counts) UNION SELECT jsonb_object_keys(EXCLUDED.counts)) AS keys(k))`.execute(
+      trx,
+    );
   }
 }

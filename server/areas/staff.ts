@@ -39,9 +39,21 @@ export const staffArea: FastifyPluginAsync = async (app) => {
     markArea(workspace, 'staff');
     workspace.addHook('preValidation', workspace.requireStaff());
     for (const routes of [
-      staffRoutes, userRoutes, tokenRoutes, auditRoutes, settingsRoutes, departmentRoutes,
-      leaverStaffRoutes, leaverEditRoutes, invitationStaffRoutes, leaverImportStaffRoutes,
-      insightStaffRoutes, reportRoutes, improvementRoutes, newsletterRoutes, alumniStaffRoutes,
+      staffRoutes,
+      userRoutes,
+      tokenRoutes,
+      auditRoutes,
+      settingsRoutes,
+      departmentRoutes,
+      leaverStaffRoutes,
+      leaverEditRoutes,
+      invitationStaffRoutes,
+      leaverImportStaffRoutes,
+      insightStaffRoutes,
+      reportRoutes,
+      improvementRoutes,
+      newsletterRoutes,
+      alumniStaffRoutes,
     ]) {
       await workspace.register(routes);
     }

@@ -20,7 +20,15 @@ export const PAGE_SIZE = 50;
 export async function listAuditEvents(db: Kysely<Database>, filter: AuditFilter) {
   let query = db
     .selectFrom('audit_event')
-    .select(['id', sql<string>`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`.as('at_utc'), 'actor_label', 'action', 'target', 'ip', 'details'])
+    .select([
+      'id',
+      sql<string>`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`.as('at_utc'),
+      'actor_label',
+      'action',
+      'target',
+      'ip',
+      'details',
+    ])
     .orderBy('id', 'desc')
     .limit(PAGE_SIZE + 1);
   if (filter.action) query = query.where('action', '=', filter.action);

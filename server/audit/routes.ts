@@ -27,7 +27,15 @@ export const auditRoutes: FastifyPluginAsync = async (fastify) => {
       ...(before ? { before: Number(before) } : {}),
     };
     const { events, next } = await listAuditEvents(app.db, filter);
-    const nextHref = next ? `?${new URLSearchParams({ action: action ?? '', actor: actor ?? '', from: from ?? '', to: to ?? '', before: String(next) })}` : null;
-    return reply.view('staff/audit', { title: request.t('audit.title'), events, actions: AUDIT_ACTIONS, filter: { action: action ?? '', actor: actor ?? '', from: from ?? '', to: to ?? '' }, nextHref });
+    const nextHref = next
+      ? `?${new URLSearchParams({ action: action ?? '', actor: actor ?? '', from: from ?? '', to: to ?? '', before: String(next) })}`
+      : null;
+    return reply.view('staff/audit', {
+      title: request.t('audit.title'),
+      events,
+      actions: AUDIT_ACTIONS,
+      filter: { action: action ?? '', actor: actor ?? '', from: from ?? '', to: to ?? '' },
+      nextHref,
+    });
   });
 };

@@ -45,6 +45,12 @@ export async function listApiTokens(db: Kysely<Database>) {
 
 /** Revokes a token still in use; its name if it was, for the audit log. */
 export async function revokeApiToken(db: Kysely<Database>, id: string): Promise<string | undefined> {
-  const revoked = await db.updateTable('api_token').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning('name').executeTakeFirst();
+  const revoked = await db
+    .updateTable('api_token')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('name')
+    .executeTakeFirst();
   return revoked?.name;
 }

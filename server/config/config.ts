@@ -23,7 +23,10 @@ export interface Config {
 
 /** A configuration value that would stop Honne from working: the message names the variable. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -77,7 +80,8 @@ function trustedProxies(env: Env): string[] | false {
   if (!raw) return false;
   const entries = raw.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => !isProxyEntry(entry));
-  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `must list proxy addresses or ranges (e.g. 127.0.0.1,10.0.0.0/8 or loopback), got "${bad}"`);
+  if (bad !== undefined)
+    throw new ConfigError('TRUST_PROXY', `must list proxy addresses or ranges (e.g. 127.0.0.1,10.0.0.0/8 or loopback), got "${bad}"`);
   return entries;
 }
 

@@ -3,10 +3,13 @@ import { join } from 'node:path';
 
 /** Another process already holds the embedded database (PGlite opens a data folder in one process only). */
 export class EmbeddedDatabaseBusyError extends Error {
-  constructor(readonly pid: number, dataDir: string) {
+  constructor(
+    readonly pid: number,
+    dataDir: string,
+  ) {
     super(
       `The embedded database in ${dataDir} is in use by another Honne process (pid ${pid}). ` +
-        'Stop that process first (or, for leavers, use the running server\'s API), ' +
+        "Stop that process first (or, for leavers, use the running server's API), " +
         'or run against a PostgreSQL server with DATABASE_URL.',
     );
     this.name = 'EmbeddedDatabaseBusyError';

@@ -22,9 +22,21 @@ const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
  * exception) and 57P01–57P03 (the server is shutting down, crashed or starting up).
  */
 const CONNECTION_CODES = new Set([
-  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
 ]);
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -136,7 +148,14 @@ export class PostgresJsPool {
   }
 
   #open(): Generation {
-    const generation = { born: Date.now(), established: false, broken: false, retired: false, reservations: 0, waiting: new Set() } as Generation;
+    const generation = {
+      born: Date.now(),
+      established: false,
+      broken: false,
+      retired: false,
+      reservations: 0,
+      waiting: new Set(),
+    } as Generation;
     (generation as { sql: postgres.Sql }).sql = this.#options.open({
       onclose: () => this.#lost(generation),
       // postgres.js reports a server parameter when it differs from what the client
@@ -167,15 +186,19 @@ export class PostgresJsPool {
     generation.retired = true;
     if (this.#current === generation) this.#current = this.#open();
     this.#retiring.add(generation);
-    if (generation.broken || generation.reservations === 0) this.#endClient(generation, generation.broken ? this.#options.brokenGraceSeconds : 30);
+    if (generation.broken || generation.reservations === 0)
+      this.#endClient(generation, generation.broken ? this.#options.brokenGraceSeconds : 30);
   }
 
   #endClient(generation: Generation, timeout: number): Promise<void> {
     if (!generation.ending) {
-      setTimeout(() => {
-        for (const reject of generation.waiting) reject(new DatabaseUnavailableError());
-        generation.waiting.clear();
-      }, timeout * 1000 + 100).unref();
+      setTimeout(
+        () => {
+          for (const reject of generation.waiting) reject(new DatabaseUnavailableError());
+          generation.waiting.clear();
+        },
+        timeout * 1000 + 100,
+      ).unref();
       generation.ending = generation.sql
         .end({ timeout })
         .catch(() => {})
@@ -264,7 +287,9 @@ class PooledConnection implements DatabaseConnection {
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
     try {
-      const cursor = this.#target()[0].unsafe(compiled.sql, compiled.parameters as Params, { prepare: true }).cursor(chunkSize);
+      const cursor = this.#target()[0]
+        .unsafe(compiled.sql, compiled.parameters as Params, { prepare: true })
+        .cursor(chunkSize);
       for await (const rows of cursor) yield { rows: rows as R[] };
     } catch (error) {
       throw unavailable(error);
@@ -274,7 +299,9 @@ class PooledConnection implements DatabaseConnection {
   async begin(settings: TransactionSettings): Promise<void> {
     const generation = this.pool.current();
     this.#generation = generation;
-    const options = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
+    const options = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode]
+      .filter(Boolean)
+      .join(' ');
     const body = new Promise<void>((resolve, reject) => {
       this.#settle = (outcome) => (outcome === 'commit' ? resolve() : reject(ROLLBACK));
     });

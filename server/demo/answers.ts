@@ -2,9 +2,23 @@
 
 /** Main reasons, weighted after the MHLW job-changer survey (雇用動向調査, reasons for leaving the previous job). */
 const REASON_WEIGHTS: Array<[string, number]> = [
-  ['working_conditions', 11], ['pay_benefits', 10], ['relationships', 9], ['contract_end', 8], ['career_growth', 8],
-  ['job_content', 7], ['company_future', 6], ['manager', 6], ['better_offer', 6], ['evaluation', 5], ['culture', 4],
-  ['family_care', 4], ['health', 4], ['other', 4], ['work_environment', 3], ['relocation', 3], ['job_security', 2],
+  ['working_conditions', 11],
+  ['pay_benefits', 10],
+  ['relationships', 9],
+  ['contract_end', 8],
+  ['career_growth', 8],
+  ['job_content', 7],
+  ['company_future', 6],
+  ['manager', 6],
+  ['better_offer', 6],
+  ['evaluation', 5],
+  ['culture', 4],
+  ['family_care', 4],
+  ['health', 4],
+  ['other', 4],
+  ['work_environment', 3],
+  ['relocation', 3],
+  ['job_security', 2],
 ];
 
 const COMMENTS = {
@@ -53,7 +67,16 @@ export function pick<T>(random: Random, weighted: Array<[T, number]>): T {
 const between = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
 export function demoAnswers(random: Random, locale: 'ja' | 'en', exitType: string): Record<string, unknown> {
-  const primary = exitType === 'contract_end' ? 'contract_end' : exitType === 'retirement' ? pick(random, [['other', 3], ['health', 1], ['family_care', 1]]) : pick(random, REASON_WEIGHTS);
+  const primary =
+    exitType === 'contract_end'
+      ? 'contract_end'
+      : exitType === 'retirement'
+        ? pick(random, [
+            ['other', 3],
+            ['health', 1],
+            ['family_care', 1],
+          ])
+        : pick(random, REASON_WEIGHTS);
   const reasons = new Set([primary]);
   for (let i = between(random, 0, 2); i > 0; i--) reasons.add(pick(random, REASON_WEIGHTS));
   const managerIssue = reasons.has('manager');
@@ -67,6 +90,15 @@ export function demoAnswers(random: Random, locale: 'ja' | 'en', exitType: strin
     improvement: COMMENTS[locale][between(random, 0, COMMENTS[locale].length - 1)],
   };
   if (primary === 'other') answers.primary_reason_other = locale === 'ja' ? '家業を継ぐため' : 'Joining the family business';
-  if (managerIssue) answers.manager_aspects = [pick(random, [['communication', 3], ['fairness', 2], ['growth_support', 2], ['recognition', 2], ['workload', 1]])];
+  if (managerIssue)
+    answers.manager_aspects = [
+      pick(random, [
+        ['communication', 3],
+        ['fairness', 2],
+        ['growth_support', 2],
+        ['recognition', 2],
+        ['workload', 1],
+      ]),
+    ];
   return answers;
 }

@@ -24,7 +24,12 @@ const TREE: Array<{ name: string; parent?: string; weight: number }> = [
   { name: '法務課 Legal', parent: '管理本部 Corporate Division', weight: 0.3 },
   { name: '広報室 Public Relations', weight: 0.3 },
 ];
-const EXIT_WEIGHTS: Array<[string, number]> = [['voluntary', 78], ['contract_end', 12], ['retirement', 5], ['involuntary', 5]];
+const EXIT_WEIGHTS: Array<[string, number]> = [
+  ['voluntary', 78],
+  ['contract_end', 12],
+  ['retirement', 5],
+  ['involuntary', 5],
+];
 const FAMILY = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤'];
 const GIVEN = ['太郎', '花子', '健', '美咲', '翔', '陽菜', '大輔', 'さくら', '直樹', '葵'];
 
@@ -33,7 +38,11 @@ export class DemoExistsError extends Error {}
 /** HR marks about a third of voluntary leavers as a regrettable loss and leaves some unassessed. */
 function regrettableJudgement(random: Random, exitType: string): boolean | null {
   if (exitType !== 'voluntary') return random() < 0.7 ? false : null;
-  return pick(random, [[true, 35], [false, 45], [null, 20]] as Array<[boolean | null, number]>);
+  return pick(random, [
+    [true, 35],
+    [false, 45],
+    [null, 20],
+  ] as Array<[boolean | null, number]>);
 }
 
 function dayIn(random: Random, quarterStart: string, until: string): string {
@@ -56,7 +65,11 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
   const judge = seededRandom(seed + 1);
   const ids = new Map<string, string>();
   for (const node of TREE) {
-    const { id } = await app.db.insertInto('department').values({ name: node.name, parent_id: node.parent ? ids.get(node.parent)! : null }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await app.db
+      .insertInto('department')
+      .values({ name: node.name, parent_id: node.parent ? ids.get(node.parent)! : null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     ids.set(node.name, id);
   }
   const now = today();
@@ -75,17 +88,40 @@ export async function seedDemo(app: FastifyInstance, leavers: number, seed = 202
     const hireDate = addDays(lastDay, -(hireYears * 365 + Math.floor(random() * 300) + 30));
     const locale = random() < 0.85 ? 'ja' : 'en';
     const name = locale === 'ja' ? `${FAMILY[i % FAMILY.length]} ${GIVEN[Math.floor(random() * GIVEN.length)]}` : `Demo Person ${i}`;
-    const department = pick(random, TREE.map((node) => [node.name, node.weight] as [string, number]));
-    const { token } = await registerLeaver(app.db, ctx, {
-      employeeId: `DEMO-${String(i).padStart(5, '0')}`, name, email: `demo${i}@example.com`, department: ids.get(department)!,
-      hireDate, lastDay, exitType: exitType as 'voluntary', locale,
-    }, { regrettable: regrettableJudgement(judge, exitType), rehireEligibility: null, rehireNote: null });
+    const department = pick(
+      random,
+      TREE.map((node) => [node.name, node.weight] as [string, number]),
+    );
+    const { token } = await registerLeaver(
+      app.db,
+      ctx,
+      {
+        employeeId: `DEMO-${String(i).padStart(5, '0')}`,
+        name,
+        email: `demo${i}@example.com`,
+        department: ids.get(department)!,
+        hireDate,
+        lastDay,
+        exitType: exitType as 'voluntary',
+        locale,
+      },
+      { regrettable: regrettableJudgement(judge, exitType), rehireEligibility: null, rehireNote: null },
+    );
     if (!token || random() > 0.7) continue;
-    const res = await app.inject({ method: 'POST', url: `/s/${token}/complete`, headers: { 'content-type': 'application/json', accept: 'application/json' }, payload: { answers: demoAnswers(random, locale, exitType) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/s/${token}/complete`,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      payload: { answers: demoAnswers(random, locale, exitType) },
+    });
     if (res.statusCode !== 201) throw new Error(`demo answer refused: ${res.body}`);
     responses++;
   }
-  const demoInvitations = app.db.selectFrom('invitation').innerJoin('leaver', 'leaver.id', 'invitation.leaver_id').select('invitation.id').where('leaver.employee_id', 'like', 'DEMO-%');
+  const demoInvitations = app.db
+    .selectFrom('invitation')
+    .innerJoin('leaver', 'leaver.id', 'invitation.leaver_id')
+    .select('invitation.id')
+    .where('leaver.employee_id', 'like', 'DEMO-%');
   await app.db.deleteFrom('mail_outbox').where('sent_at', 'is', null).where('invitation_id', 'in', demoInvitations).execute();
   await app.db.updateTable('invitation').set({ reminders_sent: MAX_REMINDERS }).where('id', 'in', demoInvitations).execute();
   await releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, force: true });

@@ -1,7 +1,8 @@
 /** The departments page's messages; merged into the catalogue in server/i18n/messages.ts. */
 const ja = {
   'departments.title': '部署',
-  'departments.intro': '本部 > 部 > 課のように部署を階層で管理します。マネージャーは割り当てられた部署とその配下の部署のレポートだけを見られます。',
+  'departments.intro':
+    '本部 > 部 > 課のように部署を階層で管理します。マネージャーは割り当てられた部署とその配下の部署のレポートだけを見られます。',
   'departments.name': '部署名',
   'departments.parent': '上位の部署',
   'departments.top': '(最上位)',
@@ -24,7 +25,8 @@ export type DepartmentMessageKey = keyof typeof ja;
 
 const en: Record<DepartmentMessageKey, string> = {
   'departments.title': 'Departments',
-  'departments.intro': 'Departments form a tree (division > department > section). Managers see reports only for their departments and those below them.',
+  'departments.intro':
+    'Departments form a tree (division > department > section). Managers see reports only for their departments and those below them.',
   'departments.name': 'Name',
   'departments.parent': 'Parent',
   'departments.top': '(top level)',

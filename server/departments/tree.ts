@@ -76,14 +76,18 @@ async function assertNameFree(trx: Kysely<Database>, name: string, parentId: str
 }
 
 /** Leaver registration adds top-level departments without the tree lock: its insert can still win the race for a name. */
-const refuseTakenName = (name: string) => (violation: Violation) => (violation.code === UNIQUE ? conflict('departments.error.exists', { name }) : undefined);
+const refuseTakenName = (name: string) => (violation: Violation) =>
+  violation.code === UNIQUE ? conflict('departments.error.exists', { name }) : undefined;
 
 export async function createDepartment(trx: Kysely<Database>, rawName: string, parentId: string | null): Promise<string> {
   const name = nameOf(rawName);
   await lockTree(trx);
   if (parentId) await assertExists(trx, parentId, unknownDepartment);
   await assertNameFree(trx, name, parentId);
-  const { id } = await refusing(trx.insertInto('department').values({ name, parent_id: parentId }).returning('id').executeTakeFirstOrThrow(), refuseTakenName(name));
+  const { id } = await refusing(
+    trx.insertInto('department').values({ name, parent_id: parentId }).returning('id').executeTakeFirstOrThrow(),
+    refuseTakenName(name),
+  );
   return id;
 }
 
@@ -118,7 +122,9 @@ export async function deleteDepartment(trx: Kysely<Database>, id: string): Promi
   // Cells of leavers deleted since: nobody left to count.
   await trx.deleteFrom('invited_rollup').where('department_id', '=', id).where('invited', '=', 0).execute();
   // A leaver registered into it meanwhile (without the tree lock) keeps it.
-  const deleted = await refusing(trx.deleteFrom('department').where('id', '=', id).executeTakeFirst(), (v) => (v.code === FOREIGN_KEY ? conflict('departments.error.in_use') : undefined));
+  const deleted = await refusing(trx.deleteFrom('department').where('id', '=', id).executeTakeFirst(), (v) =>
+    v.code === FOREIGN_KEY ? conflict('departments.error.in_use') : undefined,
+  );
   if (Number(deleted.numDeletedRows) !== 1) throw notFound();
 }
 
@@ -128,7 +134,12 @@ export async function setDepartmentManagers(trx: Kysely<Database>, id: string, u
   const managers = userIds.length
     ? await trx.selectFrom('staff_user').select('id').where('id', 'in', userIds).where('role', '=', 'manager').forKeyShare().execute()
     : [];
-  if (managers.length !== new Set(userIds).size) throw new AppError({ code: 'not_manager', status: 400, messageKey: 'departments.error.not_manager' });
+  if (managers.length !== new Set(userIds).size)
+    throw new AppError({ code: 'not_manager', status: 400, messageKey: 'departments.error.not_manager' });
   await trx.deleteFrom('staff_department').where('department_id', '=', id).execute();
-  if (managers.length) await trx.insertInto('staff_department').values(managers.map((m) => ({ user_id: m.id, department_id: id }))).execute();
+  if (managers.length)
+    await trx
+      .insertInto('staff_department')
+      .values(managers.map((m) => ({ user_id: m.id, department_id: id })))
+      .execute();
 }

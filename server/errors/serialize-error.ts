@@ -40,7 +40,9 @@ function isPostgresError(error: Error): boolean {
  * NUL marks a kept name meanwhile: PostgreSQL never sends one in a message.
  */
 function withoutValues(message: string, names: string[]): string {
-  const marked = message.replace(/"([^"]*)"/g, (quoted, inner: string) => (names.includes(inner) ? `\u0000${names.indexOf(inner)}\u0000` : quoted));
+  const marked = message.replace(/"([^"]*)"/g, (quoted, inner: string) =>
+    names.includes(inner) ? `\u0000${names.indexOf(inner)}\u0000` : quoted,
+  );
   return marked.replace(/"[\s\S]*"/, '"…"').replace(/\u0000(\d+)\u0000/g, (_marker, index: string) => `"${names[Number(index)]}"`);
 }
 
@@ -60,7 +62,10 @@ function serialize(error: Error, depth: number): Serialized {
       const value = sources.map((source) => fields[source]).find((candidate) => typeof candidate === 'string');
       if (value !== undefined) out[name] = value;
     }
-    const message = withoutValues(error.message, NAMES.map((name) => out[name]).filter((value): value is string => typeof value === 'string'));
+    const message = withoutValues(
+      error.message,
+      NAMES.map((name) => out[name]).filter((value): value is string => typeof value === 'string'),
+    );
     return { ...out, message, stack: restack(error.stack, `PostgresError: ${message}`) };
   }
   const out: Serialized = { type: error.constructor?.name || error.name, message: error.message, stack: error.stack };

@@ -28,7 +28,10 @@ export type ActionForm = Static<typeof ActionForm>;
 const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The form as an action, or the problems (field → message); reason codes must be the survey's own. */
-export function parseActionForm(body: ActionForm, reasonCodes: readonly string[]): { input: ActionInput; errors: Record<string, MessageKey> } {
+export function parseActionForm(
+  body: ActionForm,
+  reasonCodes: readonly string[],
+): { input: ActionInput; errors: Record<string, MessageKey> } {
   const errors: Record<string, MessageKey> = {};
   const input: ActionInput = {
     titleJa: body.titleJa.trim(),

@@ -39,12 +39,21 @@ export function inLocale(action: Pick<Action, 'titleJa' | 'titleEn' | 'descripti
  * Actions, newest first: optionally only published ones, only these ids, or only
  * those for the whole company or for one of `departmentIds`.
  */
-export async function listActions(db: Kysely<Database>, filter: { published?: boolean; ids?: string[]; departmentIds?: string[] } = {}): Promise<Action[]> {
+export async function listActions(
+  db: Kysely<Database>,
+  filter: { published?: boolean; ids?: string[]; departmentIds?: string[] } = {},
+): Promise<Action[]> {
   if (filter.ids?.length === 0) return [];
   const rows = await db
     .selectFrom('improvement_action as a')
     .selectAll('a')
-    .select(sql<string[]>`coalesce((SELECT array_agg(d.department_id::text) FROM improvement_action_department d WHERE d.action_id = a.id), '{}')`.as('department_ids'))
+    .select(
+      sql<
+        string[]
+      >`coalesce((SELECT array_agg(d.department_id::text) FROM improvement_action_department d WHERE d.action_id = a.id), '{}')`.as(
+        'department_ids',
+      ),
+    )
     .$if(filter.published !== undefined, (q) => q.where('a.published', '=', filter.published!))
     .$if(filter.ids !== undefined, (q) => q.where('a.id', 'in', filter.ids!))
     .$if(filter.departmentIds !== undefined, (q) =>
@@ -52,7 +61,15 @@ export async function listActions(db: Kysely<Database>, filter: { published?: bo
         eb.or([
           eb.not(eb.exists(eb.selectFrom('improvement_action_department as d').select('d.action_id').whereRef('d.action_id', '=', 'a.id'))),
           ...(filter.departmentIds!.length > 0
-            ? [eb.exists(eb.selectFrom('improvement_action_department as d').select('d.action_id').whereRef('d.action_id', '=', 'a.id').where('d.department_id', 'in', filter.departmentIds!))]
+            ? [
+                eb.exists(
+                  eb
+                    .selectFrom('improvement_action_department as d')
+                    .select('d.action_id')
+                    .whereRef('d.action_id', '=', 'a.id')
+                    .where('d.department_id', 'in', filter.departmentIds!),
+                ),
+              ]
             : []),
         ]),
       ),
@@ -91,7 +108,11 @@ export async function saveAction(trx: Kysely<Database>, id: string | undefined, 
   };
   let actionId = id;
   if (actionId) {
-    const updated = await trx.updateTable('improvement_action').set({ ...values, updated_at: sql<Date>`now()` }).where('id', '=', actionId).executeTakeFirst();
+    const updated = await trx
+      .updateTable('improvement_action')
+      .set({ ...values, updated_at: sql<Date>`now()` })
+      .where('id', '=', actionId)
+      .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return '';
     await trx.deleteFrom('improvement_action_department').where('action_id', '=', actionId).execute();
   } else {
@@ -104,7 +125,10 @@ export async function saveAction(trx: Kysely<Database>, id: string | undefined, 
   }
   if (input.departmentIds.length > 0) {
     await refusing(
-      trx.insertInto('improvement_action_department').values(input.departmentIds.map((department_id) => ({ action_id: actionId!, department_id }))).execute(),
+      trx
+        .insertInto('improvement_action_department')
+        .values(input.departmentIds.map((department_id) => ({ action_id: actionId!, department_id })))
+        .execute(),
       refuseUnknownDepartment,
     );
   }

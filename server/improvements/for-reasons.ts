@@ -26,7 +26,11 @@ export function relatedDepartments(departments: Array<{ id: string; parent_id: s
  * The actions addressing each reason code, for the whole company (no `departmentIds`)
  * or for those departments (company-wide actions always count).
  */
-export async function actionsByReason(db: Kysely<Database>, locale: Locale, departmentIds?: string[]): Promise<Record<string, ActionNote[]>> {
+export async function actionsByReason(
+  db: Kysely<Database>,
+  locale: Locale,
+  departmentIds?: string[],
+): Promise<Record<string, ActionNote[]>> {
   const actions = await listActions(db, departmentIds ? { departmentIds } : {});
   const byReason: Record<string, ActionNote[]> = {};
   for (const action of actions) {

@@ -1,7 +1,8 @@
 /** "You said, we did" and the newsletter composer; merged in server/i18n/messages.ts. */
 const ja = {
   'improvements.title': '改善施策(いただいた声から変えたこと)',
-  'improvements.intro': '退職者アンケートの声をもとにした取り組みを記録します。公開した施策はアルムナイ向けページとニュースレターに載せられ、ダッシュボードと四半期レポートでは対応する退職理由の横に表示されます。',
+  'improvements.intro':
+    '退職者アンケートの声をもとにした取り組みを記録します。公開した施策はアルムナイ向けページとニュースレターに載せられ、ダッシュボードと四半期レポートでは対応する退職理由の横に表示されます。',
   'improvements.new': '施策を追加',
   'improvements.edit': '施策を編集',
   'improvements.none': 'まだ施策はありません。',
@@ -57,7 +58,8 @@ const ja = {
 
 const en: Record<keyof typeof ja, string> = {
   'improvements.title': 'Improvements (you said, we did)',
-  'improvements.intro': 'Record what the company does because of exit feedback. Published actions can go on the alumni page and into newsletters; the dashboard and the quarterly reports show each action next to the reasons it addresses.',
+  'improvements.intro':
+    'Record what the company does because of exit feedback. Published actions can go on the alumni page and into newsletters; the dashboard and the quarterly reports show each action next to the reasons it addresses.',
   'improvements.new': 'Add an action',
   'improvements.edit': 'Edit action',
   'improvements.none': 'No actions yet.',
@@ -94,7 +96,8 @@ const en: Record<keyof typeof ja, string> = {
   'newsletters.no_actions': 'No published actions yet: publish some under Improvements.',
   'newsletters.reasons': 'Include the top reasons of',
   'newsletters.no_reasons': 'Do not include',
-  'newsletters.reasons_help': 'Only when the company-wide total meets the anonymity threshold (k), and only reasons that at least k people gave, as shares.',
+  'newsletters.reasons_help':
+    'Only when the company-wide total meets the anonymity threshold (k), and only reasons that at least k people gave, as shares.',
   'newsletters.save_preview': 'Save and preview',
   'newsletters.preview': 'Newsletter preview',
   'newsletters.audience': 'Recipients: {count} (confirmed alumni who consented to the newsletter)',

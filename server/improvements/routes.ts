@@ -11,7 +11,18 @@ import { ACTION_STATUSES, type ActionInput, deleteAction, listActions, saveActio
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
-const EMPTY: ActionInput = { titleJa: '', titleEn: '', descriptionJa: '', descriptionEn: '', reasonCodes: [], departmentIds: [], status: 'planned', startedOn: null, doneOn: null, published: false };
+const EMPTY: ActionInput = {
+  titleJa: '',
+  titleEn: '',
+  descriptionJa: '',
+  descriptionEn: '',
+  reasonCodes: [],
+  departmentIds: [],
+  status: 'planned',
+  startedOn: null,
+  doneOn: null,
+  published: false,
+};
 
 /** "You said, we did": HR records what changed because of exit feedback. */
 export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
@@ -21,15 +32,35 @@ export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
 
   const form = async (request: FastifyRequest, id: string | null, values: ActionInput, errors: Record<string, string> = {}) => ({
     title: request.t(id ? 'improvements.edit' : 'improvements.new'),
-    id, values, errors, statuses: ACTION_STATUSES, reasonLabels: labels(request), departments: await loadDepartments(app.db),
+    id,
+    values,
+    errors,
+    statuses: ACTION_STATUSES,
+    reasonLabels: labels(request),
+    departments: await loadDepartments(app.db),
   });
 
-  app.get('/staff/improvements', { preHandler: hrOnly, schema: { querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    const [actions, departments] = await Promise.all([listActions(app.db), loadDepartments(app.db)]);
-    return reply.view('staff/improvements', { title: request.t('improvements.title'), actions, departments, reasonLabels: labels(request), saved: request.query.saved === '1' });
-  });
+  app.get(
+    '/staff/improvements',
+    {
+      preHandler: hrOnly,
+      schema: { querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => {
+      const [actions, departments] = await Promise.all([listActions(app.db), loadDepartments(app.db)]);
+      return reply.view('staff/improvements', {
+        title: request.t('improvements.title'),
+        actions,
+        departments,
+        reasonLabels: labels(request),
+        saved: request.query.saved === '1',
+      });
+    },
+  );
 
-  app.get('/staff/improvements/new', { preHandler: hrOnly }, async (request, reply) => reply.view('staff/improvement-form', await form(request, null, EMPTY)));
+  app.get('/staff/improvements/new', { preHandler: hrOnly }, async (request, reply) =>
+    reply.view('staff/improvement-form', await form(request, null, EMPTY)),
+  );
 
   app.get('/staff/improvements/:id', { preHandler: hrOnly, schema: { params: Params } }, async (request, reply) => {
     const [action] = await listActions(app.db, { ids: [request.params.id] });
@@ -43,18 +74,34 @@ export const improvementRoutes: FastifyPluginAsync = async (fastify) => {
     await app.db.transaction().execute(async (trx) => {
       const savedId = await saveAction(trx, id ?? undefined, input);
       if (!savedId) throw notFound();
-      await recordAudit(trx, { action: 'improvement_saved', actor: request.staff, ip: request.ip, details: { actionId: savedId, published: input.published, status: input.status } });
+      await recordAudit(trx, {
+        action: 'improvement_saved',
+        actor: request.staff,
+        ip: request.ip,
+        details: { actionId: savedId, published: input.published, status: input.status },
+      });
     });
     return reply.redirect('/staff/improvements?saved=1', 303);
   };
   app.post('/staff/improvements', { preHandler: hrOnly, schema: { body: ActionForm } }, save(null));
-  app.post('/staff/improvements/:id', { preHandler: hrOnly, schema: { params: Params, body: ActionForm } }, async (request, reply) => save(request.params.id)(request, reply));
+  app.post('/staff/improvements/:id', { preHandler: hrOnly, schema: { params: Params, body: ActionForm } }, async (request, reply) =>
+    save(request.params.id)(request, reply),
+  );
 
-  app.post('/staff/improvements/:id/delete', { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField, { additionalProperties: false }) } }, async (request, reply) => {
-    await app.db.transaction().execute(async (trx) => {
-      if (!(await deleteAction(trx, request.params.id))) throw notFound();
-      await recordAudit(trx, { action: 'improvement_deleted', actor: request.staff, ip: request.ip, details: { actionId: request.params.id } });
-    });
-    return reply.redirect('/staff/improvements?saved=1', 303);
-  });
+  app.post(
+    '/staff/improvements/:id/delete',
+    { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField, { additionalProperties: false }) } },
+    async (request, reply) => {
+      await app.db.transaction().execute(async (trx) => {
+        if (!(await deleteAction(trx, request.params.id))) throw notFound();
+        await recordAudit(trx, {
+          action: 'improvement_deleted',
+          actor: request.staff,
+          ip: request.ip,
+          details: { actionId: request.params.id },
+        });
+      });
+      return reply.redirect('/staff/improvements?saved=1', 303);
+    },
+  );
 };

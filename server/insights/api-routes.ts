@@ -13,14 +13,20 @@ export const insightApiRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         tags: ['reports'],
         security: [{ bearer: [] }],
-        summary: 'Attrition measures for a quarter or a year, optionally by quarter, department, tenure band, exit type or regrettable loss; small groups are suppressed',
+        summary:
+          'Attrition measures for a quarter or a year, optionally by quarter, department, tenure band, exit type or regrettable loss; small groups are suppressed',
         querystring: SummaryQuery,
         response: { 200: SummaryJson, 400: ErrorBody, 401: ErrorBody },
       },
     },
     async (request) => {
       const summary = await app.insights.summarize(request.query, { all: true });
-      await recordAudit(app.db, { action: 'report_viewed', actorLabel: `api-token:${request.apiTokenId}`, ip: request.ip, details: { report: 'summary', ...request.query } });
+      await recordAudit(app.db, {
+        action: 'report_viewed',
+        actorLabel: `api-token:${request.apiTokenId}`,
+        ip: request.ip,
+        details: { report: 'summary', ...request.query },
+      });
       return summary;
     },
   );

@@ -8,9 +8,15 @@ export const SummaryQuery = Type.Object(
   {
     from: Quarter,
     to: Quarter,
-    department: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Department id or name; its sub-departments are included' })),
+    department: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Department id or name; its sub-departments are included' }),
+    ),
     exitType: Type.Optional(Type.Enum([...EXIT_TYPES])),
-    regrettable: Type.Optional(Type.Enum([...REGRETTABLE], { description: "HR's judgement as copied when the leaver completed; not combinable with groupBy=tenure" })),
+    regrettable: Type.Optional(
+      Type.Enum([...REGRETTABLE], {
+        description: "HR's judgement as copied when the leaver completed; not combinable with groupBy=tenure",
+      }),
+    ),
     groupBy: Type.Optional(Type.Enum([...GROUP_BY])),
   },
   { additionalProperties: false },
@@ -25,7 +31,15 @@ const Measures = {
   responseRate: Nullable(Type.Number()),
   primaryReasons: Type.Array(Type.Object({ code: Type.String(), count: Type.Integer(), share: Type.Number() })),
   reasons: Type.Array(Type.Object({ code: Type.String(), count: Type.Integer() })),
-  enps: Nullable(Type.Object({ score: Type.Number(), promoters: Type.Integer(), passives: Type.Integer(), detractors: Type.Integer(), distribution: Type.Array(Type.Integer()) })),
+  enps: Nullable(
+    Type.Object({
+      score: Type.Number(),
+      promoters: Type.Integer(),
+      passives: Type.Integer(),
+      detractors: Type.Integer(),
+      distribution: Type.Array(Type.Integer()),
+    }),
+  ),
   wouldReturn: Nullable(Type.Object({ mean: Type.Number(), share4to5: Type.Number() })),
   managerSupport: Nullable(Type.Object({ mean: Type.Number() })),
 };
@@ -43,6 +57,11 @@ export const SummaryJson = Type.Object({
   groupBy: Nullable(Type.String()),
   total: Nullable(Cell),
   groups: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), value: Cell })),
-  rolledUp: Nullable(Type.Object({ reason: Type.Enum(['period', 'department']), from: Quarter, to: Quarter, department: Nullable(Type.String()) })),
-  lessDetailed: Type.Boolean({ description: 'Some answers that may belong here are known only at a coarser level (generalized to keep every stored group at least k); they count in the wider totals they fit' }),
+  rolledUp: Nullable(
+    Type.Object({ reason: Type.Enum(['period', 'department']), from: Quarter, to: Quarter, department: Nullable(Type.String()) }),
+  ),
+  lessDetailed: Type.Boolean({
+    description:
+      'Some answers that may belong here are known only at a coarser level (generalized to keep every stored group at least k); they count in the wider totals they fit',
+  }),
 });

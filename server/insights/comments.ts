@@ -11,11 +11,20 @@ const TEXT_QUESTIONS = ['liked_most', 'improvement', 'comments', 'primary_reason
  */
 export async function groupComments(
   db: Kysely<Database>,
-  group: { year: number; period: string; departmentIds: string[]; wholeOrganisation: boolean; exitType?: ExitType; regrettable?: Regrettable; primaryReason?: string },
+  group: {
+    year: number;
+    period: string;
+    departmentIds: string[];
+    wholeOrganisation: boolean;
+    exitType?: ExitType;
+    regrettable?: Regrettable;
+    primaryReason?: string;
+  },
   limit = 300,
 ): Promise<string[]> {
   // The whole year and the whole organisation include answers known only at that level.
-  const quarters = group.period === 'Y' ? [...QUARTERS.map((q) => `${group.year}-${q}`), String(group.year)] : [`${group.year}-${group.period}`];
+  const quarters =
+    group.period === 'Y' ? [...QUARTERS.map((q) => `${group.year}-${q}`), String(group.year)] : [`${group.year}-${group.period}`];
   const rows = await db
     .selectFrom('response')
     .select(TEXT_QUESTIONS.map((q) => sql<string | null>`answers ->> ${q}`.as(q)))

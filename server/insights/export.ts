@@ -5,8 +5,22 @@ import type { Summary } from './summary.ts';
  * The report's aggregated table as CSV, UTF-8 with a BOM so that Excel in Japan
  * opens it correctly. A suppressed group has "suppressed" and no number at all.
  */
-export function summaryCsv(summary: Summary, reasonCodes: string[], header: { group: string; suppressed: string; lessDetailed: string }): string {
-  const columns = ['responses', 'invited', 'response_rate', 'enps', 'would_return_mean', 'would_return_share_4_5', 'manager_support_mean', ...reasonCodes.map((c) => `primary:${c}`), ...reasonCodes.map((c) => `reason:${c}`)];
+export function summaryCsv(
+  summary: Summary,
+  reasonCodes: string[],
+  header: { group: string; suppressed: string; lessDetailed: string },
+): string {
+  const columns = [
+    'responses',
+    'invited',
+    'response_rate',
+    'enps',
+    'would_return_mean',
+    'would_return_share_4_5',
+    'manager_support_mean',
+    ...reasonCodes.map((c) => `primary:${c}`),
+    ...reasonCodes.map((c) => `reason:${c}`),
+  ];
   const rows = [[header.group, ...columns]];
   const entries = [...(summary.total ? [{ label: 'total', value: summary.total }] : []), ...summary.groups];
   for (const { label, value } of entries) {

@@ -7,7 +7,8 @@ type Text = string | Record<string, string>;
 function choiceLabels(definition: Record<string, unknown>, question: string, locale: Locale): Record<string, string> {
   const pages = (definition.pages ?? []) as Array<{ elements?: Array<{ name: string; choices?: Array<{ value: string; text?: Text }> }> }>;
   const element = pages.flatMap((page) => page.elements ?? []).find((e) => e.name === question);
-  const text = (t: Text | undefined, fallback: string) => (typeof t === 'string' ? t : (t?.[locale === 'ja' ? 'ja' : 'default'] ?? t?.default ?? fallback));
+  const text = (t: Text | undefined, fallback: string) =>
+    typeof t === 'string' ? t : (t?.[locale === 'ja' ? 'ja' : 'default'] ?? t?.default ?? fallback);
   return Object.fromEntries((element?.choices ?? []).map((choice) => [choice.value, text(choice.text, choice.value)]));
 }
 

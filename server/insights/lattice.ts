@@ -63,7 +63,8 @@ export interface Lattice {
   idOf(key: string): number | undefined;
 }
 
-export const cellKey = (period: string, department: string, exit: string, band: string, regret: string) => `${period}|${department}|${exit}|${band}|${regret}`;
+export const cellKey = (period: string, department: string, exit: string, band: string, regret: string) =>
+  `${period}|${department}|${exit}|${band}|${regret}`;
 
 /** The departments under `id` (itself included); '*' is the whole organisation. Each once, even in a cycle. */
 export function subtree(children: Map<string, string[]>, id: string): string[] {
@@ -86,7 +87,10 @@ export function childrenOf(departments: Array<{ id: string; parent_id: string | 
 const indexOf = <T extends string>(list: readonly T[]) => new Map<string, number>(list.map((item, i) => [item, i]));
 const [PERIOD, EXIT, BAND, REGRET] = [indexOf(PERIODS), indexOf(EXITS), indexOf(BANDS), indexOf(REGRETS)];
 
-export function buildLattice(rows: Array<AtomicRow & { responses: number }>, departments: Array<{ id: string; parent_id: string | null }>): Lattice {
+export function buildLattice(
+  rows: Array<AtomicRow & { responses: number }>,
+  departments: Array<{ id: string; parent_id: string | null }>,
+): Lattice {
   const children = childrenOf(departments);
   const nodes = subtree(children, ALL);
   const node = indexOf(nodes);
@@ -102,7 +106,8 @@ export function buildLattice(rows: Array<AtomicRow & { responses: number }>, dep
     const n = node.get(row.department_id ?? ALL)!;
     for (const p of upTo(PERIOD, row.quarter)) {
       for (const e of upTo(EXIT, row.exit_type)) {
-        for (const b of upTo(BAND, row.tenure_band)) for (const r of upTo(REGRET, row.regrettable)) values[cells + at(n, p, e, b, r)]! += row.responses;
+        for (const b of upTo(BAND, row.tenure_band))
+          for (const r of upTo(REGRET, row.regrettable)) values[cells + at(n, p, e, b, r)]! += row.responses;
       }
     }
   }

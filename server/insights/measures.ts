@@ -46,8 +46,18 @@ export function measuresOf(responses: number, invited: number, counts: Record<st
     responseRate: invited > 0 ? round(Math.min(1, responses / invited), 3) : null,
     primaryReasons: primary.map((p) => ({ ...p, share: round(p.count / primaryTotal, 3) })),
     reasons: byPrefix('reason:'),
-    enps: enpsN === 0 ? null : { score: round(((promoters - detractors) / enpsN) * 100), promoters, passives: enpsN - promoters - detractors, detractors, distribution: enps },
-    wouldReturn: wouldReturnN === 0 ? null : { mean: mean(wouldReturn, 1)!, share4to5: round((wouldReturn[3]! + wouldReturn[4]!) / wouldReturnN, 3) },
+    enps:
+      enpsN === 0
+        ? null
+        : {
+            score: round(((promoters - detractors) / enpsN) * 100),
+            promoters,
+            passives: enpsN - promoters - detractors,
+            detractors,
+            distribution: enps,
+          },
+    wouldReturn:
+      wouldReturnN === 0 ? null : { mean: mean(wouldReturn, 1)!, share4to5: round((wouldReturn[3]! + wouldReturn[4]!) / wouldReturnN, 3) },
     managerSupport: managerSupport === null ? null : { mean: managerSupport },
   };
 }

@@ -38,7 +38,9 @@ export function memoisedYears(): YearSource {
              -- Counts move between cells when HR edits a leaver: a sum of each cell's hash times its count sees that, without sorting.
              (SELECT count(*) || ':' || coalesce(sum(hashtextextended(quarter || department_id || tenure_band || exit_type || regrettable, 0)::numeric * invited), 0)
               FROM invited_rollup WHERE quarter LIKE ${`${year}-Q_`}) AS invited`.execute(db);
-    const tree = createHash('sha256').update(departments.map((d) => `${d.id}>${d.parent_id ?? ''}`).join(',')).digest('base64url');
+    const tree = createHash('sha256')
+      .update(departments.map((d) => `${d.id}>${d.parent_id ?? ''}`).join(','))
+      .digest('base64url');
     const key = `${year}|${k}|${rows[0]!.responses}|${rows[0]!.invited}|${tree}`;
     const known = memo.get(key);
     if (known) return known;
@@ -58,7 +60,13 @@ export const insightsPlugin = fp(
       reasonsSeparable: async (summary: Summary) => {
         const k = app.config.anonymityK;
         const data = await years(app.db, Number(summary.from.slice(0, 4)), await loadDepartments(app.db), k);
-        const at = { period: parsePeriod(summary.from, summary.to).period, department: summary.department?.id ?? ALL, exit: summary.exitType ?? ALL, band: ALL, regret: summary.regrettable ?? ALL };
+        const at = {
+          period: parsePeriod(summary.from, summary.to).period,
+          department: summary.department?.id ?? ALL,
+          exit: summary.exitType ?? ALL,
+          band: ALL,
+          regret: summary.regrettable ?? ALL,
+        };
         return reasonsSeparable(data, at, k);
       },
     });

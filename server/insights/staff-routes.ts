@@ -38,9 +38,16 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
   const resolve = async (request: FastifyRequest, query: Filters) => {
     const years = await yearsWithData(app.db);
     const year = query.year ? Number(query.year) : (years[0] ?? new Date().getUTCFullYear());
-    const period = query.quarter ? { from: `${year}-${query.quarter}`, to: `${year}-${query.quarter}` } : { from: `${year}-Q1`, to: `${year}-Q4` };
+    const period = query.quarter
+      ? { from: `${year}-${query.quarter}`, to: `${year}-${query.quarter}` }
+      : { from: `${year}-Q1`, to: `${year}-Q4` };
     const scope = await scopeOf(app.db, request.staff!);
-    const base = { ...period, ...(query.department ? { department: query.department } : {}), ...(query.exitType ? { exitType: query.exitType } : {}), ...(query.regrettable ? { regrettable: query.regrettable } : {}) };
+    const base = {
+      ...period,
+      ...(query.department ? { department: query.department } : {}),
+      ...(query.exitType ? { exitType: query.exitType } : {}),
+      ...(query.regrettable ? { regrettable: query.regrettable } : {}),
+    };
     return { years, year, scope, base, query };
   };
 
@@ -65,12 +72,23 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
       // Identified people, not answers: HR's figure, for the whole company.
       scope.all ? boomerangsByYear(app.db) : Promise.resolve(null),
     ]);
-    await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' } });
+    await recordAudit(app.db, {
+      action: 'report_viewed',
+      actor: request.staff,
+      ip: request.ip,
+      details: { report: 'dashboard', from: base.from, to: base.to, department: total.department?.id ?? 'all' },
+    });
     return reply.view('staff/insights', {
       title: request.t('insights.title'),
       k,
       years: years.length ? years : [year],
-      filters: { year, quarter: query.quarter ?? '', department: total.department?.id ?? '', exitType: query.exitType ?? '', regrettable: query.regrettable ?? '' },
+      filters: {
+        year,
+        quarter: query.quarter ?? '',
+        department: total.department?.id ?? '',
+        exitType: query.exitType ?? '',
+        regrettable: query.regrettable ?? '',
+      },
       departments: allowed,
       wholeOrg: scope.all,
       reasonLabels: reasonLabels(app.surveys, request.locale),
@@ -84,13 +102,22 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     const { base, scope, query } = await resolve(request, request.query);
     const summary = await app.insights.summarize({ ...base, ...(query.groupBy ? { groupBy: query.groupBy } : {}) }, scope);
     const format = query.format ?? 'csv';
-    await recordAudit(app.db, { action: 'report_exported', actor: request.staff, ip: request.ip, details: { format, from: base.from, to: base.to, groupBy: query.groupBy ?? 'none' } });
+    await recordAudit(app.db, {
+      action: 'report_exported',
+      actor: request.staff,
+      ip: request.ip,
+      details: { format, from: base.from, to: base.to, groupBy: query.groupBy ?? 'none' },
+    });
     const name = `honne-${base.from}-${base.to}${query.groupBy ? `-by-${query.groupBy}` : ''}`;
     if (format === 'json') {
       return reply.header('content-disposition', `attachment; filename="${name}.json"`).type('application/json').send(summary);
     }
     const codes = Object.keys(reasonLabels(app.surveys, request.locale));
-    const csv = summaryCsv(summary, codes, { group: request.t('insights.group'), suppressed: 'suppressed', lessDetailed: request.t('insights.less_detailed', { k: app.config.anonymityK }) });
+    const csv = summaryCsv(summary, codes, {
+      group: request.t('insights.group'),
+      suppressed: 'suppressed',
+      lessDetailed: request.t('insights.less_detailed', { k: app.config.anonymityK }),
+    });
     return reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8').send(csv);
   });
 
@@ -99,7 +126,8 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
     const k = app.config.anonymityK;
     const summary = await app.insights.summarize(base, scope);
     const total = summary.total;
-    const reasonCount = query.reason && total && !total.suppressed ? (total.primaryReasons.find((r) => r.code === query.reason)?.count ?? 0) : undefined;
+    const reasonCount =
+      query.reason && total && !total.suppressed ? (total.primaryReasons.find((r) => r.code === query.reason)?.count ?? 0) : undefined;
     // Shown only when the group itself is shown and, filtered by a reason, that reason's group has at least k
     // and no view could be subtracted from another to single anyone out (year-data.ts, reasonsSeparable).
     const shown = !summary.rolledUp && total !== null && !total.suppressed && (reasonCount === undefined || reasonCount >= k);
@@ -117,7 +145,21 @@ export const insightStaffRoutes: FastifyPluginAsync = async (fastify) => {
           ...(query.reason ? { primaryReason: query.reason } : {}),
         })
       : [];
-    await recordAudit(app.db, { action: 'report_viewed', actor: request.staff, ip: request.ip, details: { report: 'comments', from: base.from, to: base.to } });
-    return reply.view('staff/insights-comments', { title: request.t('insights.comments'), k, visible, reasonRefused, comments, reasonLabels: reasonLabels(app.surveys, request.locale), filters: { ...request.query, reason: query.reason ?? '' }, summary });
+    await recordAudit(app.db, {
+      action: 'report_viewed',
+      actor: request.staff,
+      ip: request.ip,
+      details: { report: 'comments', from: base.from, to: base.to },
+    });
+    return reply.view('staff/insights-comments', {
+      title: request.t('insights.comments'),
+      k,
+      visible,
+      reasonRefused,
+      comments,
+      reasonLabels: reasonLabels(app.surveys, request.locale),
+      filters: { ...request.query, reason: query.reason ?? '' },
+      summary,
+    });
   });
 };

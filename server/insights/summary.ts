@@ -46,8 +46,10 @@ export interface Summary {
   lessDetailed: boolean;
 }
 
-const badRequest = (messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department' | 'reports.error.regrettable_tenure', params = {}) =>
-  new AppError({ code: 'invalid_report', status: 400, messageKey, params });
+const badRequest = (
+  messageKey: 'reports.error.period' | 'reports.error.years' | 'reports.error.department' | 'reports.error.regrettable_tenure',
+  params = {},
+) => new AppError({ code: 'invalid_report', status: 400, messageKey, params });
 
 /** A quarter, a calendar year, or (by quarter only) several whole years. */
 export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { years: number[]; period: string } {
@@ -63,7 +65,11 @@ export function parsePeriod(from: string, to: string, groupBy?: GroupBy): { year
 }
 
 /** The department asked for, checked against the scope; a manager's default is their first department. */
-function resolveDepartment(departments: Array<{ id: string; name: string; parent_id: string | null }>, scope: Scope, asked?: string): string {
+function resolveDepartment(
+  departments: Array<{ id: string; name: string; parent_id: string | null }>,
+  scope: Scope,
+  asked?: string,
+): string {
   let id = ALL;
   if (asked && asked !== ALL) {
     const match = departments.filter((d) => d.id === asked || d.name === asked);
@@ -86,7 +92,13 @@ function resolveDepartment(departments: Array<{ id: string; name: string; parent
  * The report behind the dashboard, the API and the exports. Every number in it
  * is a lattice cell that suppression allows; a suppressed group carries no number.
  */
-export async function summarize(db: Kysely<Database>, request: SummaryRequest, k: number, scope: Scope, source: YearSource = loadYearData): Promise<Summary> {
+export async function summarize(
+  db: Kysely<Database>,
+  request: SummaryRequest,
+  k: number,
+  scope: Scope,
+  source: YearSource = loadYearData,
+): Promise<Summary> {
   const { years, period } = parsePeriod(request.from, request.to, request.groupBy);
   const departments = await loadDepartments(db);
   const names = new Map(departments.map((d) => [d.id, d.name]));
@@ -105,9 +117,17 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
       const at = single ? p : 'Y';
       switch (request.groupBy) {
         case 'quarter':
-          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({ ...place(d, q, dept, exit, ALL, regret), key: `${d.year}-${q}`, label: `${d.year}-${q}` }));
+          return (at === 'Y' ? QUARTERS : [at]).map((q) => ({
+            ...place(d, q, dept, exit, ALL, regret),
+            key: `${d.year}-${q}`,
+            label: `${d.year}-${q}`,
+          }));
         case 'department':
-          return (d.children.get(dept) ?? []).map((child) => ({ ...place(d, at, child, exit, ALL, regret), key: child, label: names.get(child)! }));
+          return (d.children.get(dept) ?? []).map((child) => ({
+            ...place(d, at, child, exit, ALL, regret),
+            key: child,
+            label: names.get(child)!,
+          }));
         case 'tenure':
           return TENURE_BANDS.map((band) => ({ ...place(d, at, dept, exit, band, ALL), key: band, label: band }));
         case 'exitType':
@@ -119,7 +139,9 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
       }
     });
   // Too small to show anything: the whole year instead of a quarter, then the parent department (within the scope).
-  const attempts: Array<{ period: string; department: string; reason: 'period' | 'department' | null }> = [{ period, department, reason: null }];
+  const attempts: Array<{ period: string; department: string; reason: 'period' | 'department' | null }> = [
+    { period, department, reason: null },
+  ];
   if (single && period !== 'Y') attempts.push({ period: 'Y', department, reason: 'period' });
   const parent = department === ALL ? undefined : (departments.find((d) => d.id === department)?.parent_id ?? ALL);
   if (single && parent !== undefined && (scope.all || departmentsInScope(departments, scope).some((d) => d.id === parent))) {
@@ -135,10 +157,18 @@ export async function summarize(db: Kysely<Database>, request: SummaryRequest, k
   department = chosen.attempt.department;
   const { total } = chosen;
   const groups = chosen.groups.map(({ key, label, value }) => ({ key, label, value }));
-  const coarser = (d: YearData, [period, dept, e, band, r]: Place['at']) => leavesOutCoarser(d, { period, department: dept, exit: e, band, regret: r });
-  const lessDetailed = (single !== undefined && coarser(single, [chosen.attempt.period, department, exit, ALL, regret])) || chosen.groups.some((g) => coarser(g.data, g.at));
+  const coarser = (d: YearData, [period, dept, e, band, r]: Place['at']) =>
+    leavesOutCoarser(d, { period, department: dept, exit: e, band, regret: r });
+  const lessDetailed =
+    (single !== undefined && coarser(single, [chosen.attempt.period, department, exit, ALL, regret])) ||
+    chosen.groups.some((g) => coarser(g.data, g.at));
   const rolledUp: Summary['rolledUp'] = chosen.attempt.reason
-    ? { reason: chosen.attempt.reason, from: `${single!.year}-Q1`, to: `${single!.year}-Q4`, department: department === ALL ? null : department }
+    ? {
+        reason: chosen.attempt.reason,
+        from: `${single!.year}-Q1`,
+        to: `${single!.year}-Q4`,
+        department: department === ALL ? null : department,
+      }
     : null;
   return {
     k,

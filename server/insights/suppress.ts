@@ -76,7 +76,10 @@ export function shownCells(lattice: Lattice, k: number): ShownCells {
       const id = idOf(key);
       return id !== undefined && id < cells && shown[id] === 1;
     },
-    keys: () => Array.from(shown.keys()).filter((id) => shown[id] === 1).map(keyOf),
+    keys: () =>
+      Array.from(shown.keys())
+        .filter((id) => shown[id] === 1)
+        .map(keyOf),
   };
 }
 
@@ -93,7 +96,11 @@ const CANDIDATES = 6;
  * department above it; for x against y, those that hold exactly one of the two.
  * x lies in the group (the subtree, or the own people, of n); y outside it.
  */
-function departmentOptions(tree: { kids: number[][]; varies: Uint8Array; paths: number[][]; parents: Int32Array }, n: number, own: boolean): number[][] {
+function departmentOptions(
+  tree: { kids: number[][]; varies: Uint8Array; paths: number[][]; parents: Int32Array },
+  n: number,
+  own: boolean,
+): number[][] {
   const { kids, varies, paths, parents } = tree;
   const firstVarying = (from: number, skip = -1) => {
     const queue = [from];
@@ -103,8 +110,14 @@ function departmentOptions(tree: { kids: number[][]; varies: Uint8Array; paths: 
     }
     return -1;
   };
-  const inside = own ? [n] : [...new Set([firstVarying(n), ...kids[n]!.map((kid) => firstVarying(kid))])].filter((x) => x >= 0).slice(0, CANDIDATES);
-  const outside: number[] = own ? kids[n]!.map((kid) => firstVarying(kid)).filter((y) => y >= 0).slice(0, 2) : [];
+  const inside = own
+    ? [n]
+    : [...new Set([firstVarying(n), ...kids[n]!.map((kid) => firstVarying(kid))])].filter((x) => x >= 0).slice(0, CANDIDATES);
+  const outside: number[] = own
+    ? kids[n]!.map((kid) => firstVarying(kid))
+        .filter((y) => y >= 0)
+        .slice(0, 2)
+    : [];
   for (let from = n, up = parents[n]!; up >= 0 && outside.length < CANDIDATES; from = up, up = parents[up]!) {
     if (varies[up]) outside.push(up);
     for (const sibling of kids[up]!) if (sibling !== from && outside.length < CANDIDATES) outside.push(firstVarying(sibling));
@@ -139,7 +152,11 @@ function forEachCell(lists: number[][], visit: (cell: number) => boolean): void 
  */
 function cheapestPerturbation(options: number[][][], cost: (picked: number[][], limit: number) => number): number[][] {
   const choice = options.map(() => 0);
-  const total = (picked: number[], limit = Infinity) => cost(picked.map((j, d) => options[d]![j]!), limit);
+  const total = (picked: number[], limit = Infinity) =>
+    cost(
+      picked.map((j, d) => options[d]![j]!),
+      limit,
+    );
   let best = total(choice);
   for (let round = 0; round < 3 && best > 0; round++) {
     let improved = false;

@@ -37,7 +37,12 @@ function indexByDepartment(rows: Row[], invited: Invited): YearData['byDepartmen
 }
 
 /** A year's rollup, its lattice and what suppression shows; the insights plugin memoises it until the data changes. */
-export type YearSource = (db: Kysely<Database>, year: number, departments: Array<{ id: string; parent_id: string | null }>, k: number) => Promise<YearData>;
+export type YearSource = (
+  db: Kysely<Database>,
+  year: number,
+  departments: Array<{ id: string; parent_id: string | null }>,
+  k: number,
+) => Promise<YearData>;
 
 export const loadYearData: YearSource = async (db, year, departments, k) => {
   const [loaded, invited] = await Promise.all([loadYear(db, year), loadInvited(db, year)]);
@@ -50,7 +55,16 @@ export const loadYearData: YearSource = async (db, year, departments, k) => {
     return { ...row, counts: packed };
   });
   const parents = new Map([...lattice.children].flatMap(([parent, kids]) => kids.map((kid) => [kid, parent] as const)));
-  return { year, children: lattice.children, parents, shown: shownCells(lattice, k), countKeys, byDepartment: indexByDepartment(rows, invited), cells: new Map(), leftOut: new Map() };
+  return {
+    year,
+    children: lattice.children,
+    parents,
+    shown: shownCells(lattice, k),
+    countKeys,
+    byDepartment: indexByDepartment(rows, invited),
+    cells: new Map(),
+    leftOut: new Map(),
+  };
 };
 
 const REMEMBERED_CELLS = 5000;
@@ -81,7 +95,10 @@ function forEachRowIn(data: YearData, at: At, visit: { row?: (row: Row) => void;
   // The whole year includes answers known only by the year ('Y'); a quarter does not.
   const quarters = new Set<string>(period === 'Y' ? [...QUARTERS, 'Y'] : [period]);
   const matches = (row: { quarter: string; exit_type: string | null; tenure_band: string | null; regrettable: string | null }) =>
-    quarters.has(row.quarter) && (exit === ALL || row.exit_type === exit) && (band === ALL || row.tenure_band === band) && (regret === ALL || row.regrettable === regret);
+    quarters.has(row.quarter) &&
+    (exit === ALL || row.exit_type === exit) &&
+    (band === ALL || row.tenure_band === band) &&
+    (regret === ALL || row.regrettable === regret);
   for (const id of subtree(data.children, department)) {
     const own = data.byDepartment.get(id);
     if (!own) continue;
@@ -112,9 +129,18 @@ function anyCoarser(data: YearData, at: At): boolean {
   const fits = (asked: string, value: string | null) => asked === ALL || value === asked || value === null;
   const coarse = (asked: string, value: string | null) => asked !== ALL && value === null;
   const test = (rows: Row[], isAbove: boolean) =>
-    rows.some((row) =>
-      (period === 'Y' || row.quarter === period || row.quarter === 'Y') && fits(exit, row.exit_type) && fits(band, row.tenure_band) && fits(regret, row.regrettable) &&
-      (isAbove || (period !== 'Y' && row.quarter === 'Y') || coarse(exit, row.exit_type) || coarse(band, row.tenure_band) || coarse(regret, row.regrettable)));
+    rows.some(
+      (row) =>
+        (period === 'Y' || row.quarter === period || row.quarter === 'Y') &&
+        fits(exit, row.exit_type) &&
+        fits(band, row.tenure_band) &&
+        fits(regret, row.regrettable) &&
+        (isAbove ||
+          (period !== 'Y' && row.quarter === 'Y') ||
+          coarse(exit, row.exit_type) ||
+          coarse(band, row.tenure_band) ||
+          coarse(regret, row.regrettable)),
+    );
   if (above.some((id) => test(data.byDepartment.get(id)?.rows ?? [], true))) return true;
   // Within the cell's own departments only a coarse quarter or value can leave an answer out.
   if (period === 'Y' && exit === ALL && band === ALL && regret === ALL) return false;

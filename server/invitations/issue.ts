@@ -43,11 +43,23 @@ export const sealToken = (key: Buffer, invitationId: string, token: string) => s
 export const openToken = (key: Buffer, invitationId: string, sealed: Buffer) => open(key, sealed, `invitation:${invitationId}`);
 
 /** The outbox row of an invitation or reminder mail for a link. */
-export function surveyMailRow(ctx: InvitationContext, kind: MailKind, invitation: { id: string; token: string; expiresOn: string }, to: Recipient) {
+export function surveyMailRow(
+  ctx: InvitationContext,
+  kind: MailKind,
+  invitation: { id: string; token: string; expiresOn: string },
+  to: Recipient,
+) {
   const message = ctx.render.survey(
     kind,
     to.email,
-    { locale: to.locale, name: to.name, link: `${ctx.publicUrl}/s/${invitation.token}`, expiresOn: invitation.expiresOn, company: ctx.company, alumniLink: ctx.joinLink(to.id) },
+    {
+      locale: to.locale,
+      name: to.name,
+      link: `${ctx.publicUrl}/s/${invitation.token}`,
+      expiresOn: invitation.expiresOn,
+      company: ctx.company,
+      alumniLink: ctx.joinLink(to.id),
+    },
     ctx.settings.mailTemplates[kind]?.[to.locale],
   );
   return outboxRow(ctx.outboxKey, { kind, invitationId: invitation.id, message: { ...message, fromName: ctx.company } });
@@ -61,7 +73,10 @@ export async function queueSurveyMail(
   invitation: { id: string; token: string; expiresOn: string },
   to: Recipient,
 ): Promise<void> {
-  await trx.insertInto('mail_outbox').values(surveyMailRow(ctx, kind, invitation, to)).execute();
+  await trx
+    .insertInto('mail_outbox')
+    .values(surveyMailRow(ctx, kind, invitation, to))
+    .execute();
 }
 
 /** A new link for a leaver: the invitation row (the token's hash, the token sealed) and its mail. */
@@ -71,7 +86,14 @@ export function newInvitation(ctx: InvitationContext, leaver: Recipient, survey:
   const expiresOn = expiryFor(leaver.lastDay, ctx.settings.expiryDays);
   return {
     token,
-    invitation: { id, leaver_id: leaver.id, survey, token_hash: sha256(token), sealed_token: sealToken(ctx.outboxKey, id, token), expires_on: expiresOn },
+    invitation: {
+      id,
+      leaver_id: leaver.id,
+      survey,
+      token_hash: sha256(token),
+      sealed_token: sealToken(ctx.outboxKey, id, token),
+      expires_on: expiresOn,
+    },
     mail: surveyMailRow(ctx, 'invitation', { id, token, expiresOn }, leaver),
   };
 }

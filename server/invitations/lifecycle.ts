@@ -33,9 +33,23 @@ export async function issueScheduledInvitations(db: Kysely<Database>, ctx: Invit
       .skipLocked()
       .execute();
     for (const leaver of due) {
-      await issueInvitation(trx, ctx, { id: leaver.id, name: leaver.name!, email: leaver.email!, lastDay: leaver.last_day, locale: leaver.locale }, survey);
+      await issueInvitation(
+        trx,
+        ctx,
+        { id: leaver.id, name: leaver.name!, email: leaver.email!, lastDay: leaver.last_day, locale: leaver.locale },
+        survey,
+      );
     }
-    if (due.length > 0) await trx.updateTable('leaver').set({ invite_on: null }).where('id', 'in', due.map((l) => l.id)).execute();
+    if (due.length > 0)
+      await trx
+        .updateTable('leaver')
+        .set({ invite_on: null })
+        .where(
+          'id',
+          'in',
+          due.map((l) => l.id),
+        )
+        .execute();
     return due.length;
   });
 }
@@ -47,7 +61,17 @@ export async function issueScheduledInvitations(db: Kysely<Database>, ctx: Invit
  */
 export async function sendDueReminders(db: Kysely<Database>, ctx: InvitationContext): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ id: string; sealed_token: Buffer; expires_on: string; due: number; leaver_id: string; name: string; email: string; last_day: string; locale: Locale }>`
+    const { rows } = await sql<{
+      id: string;
+      sealed_token: Buffer;
+      expires_on: string;
+      due: number;
+      leaver_id: string;
+      name: string;
+      email: string;
+      last_day: string;
+      locale: Locale;
+    }>`
       SELECT i.id, i.sealed_token, i.expires_on, r.due, i.leaver_id, l.name, l.email, l.last_day, l.locale
       FROM invitation i
       JOIN leaver l ON l.id = i.leaver_id
@@ -64,7 +88,14 @@ export async function sendDueReminders(db: Kysely<Database>, ctx: InvitationCont
     for (const row of rows) {
       const token = tryOpenToken(ctx.outboxKey, row.id, row.sealed_token);
       // Sealed under another SECRET: the reminder cannot carry the link, so it is skipped, not retried forever.
-      if (token) await queueSurveyMail(trx, ctx, 'reminder', { id: row.id, token, expiresOn: row.expires_on }, { id: row.leaver_id, name: row.name, email: row.email, lastDay: row.last_day, locale: row.locale });
+      if (token)
+        await queueSurveyMail(
+          trx,
+          ctx,
+          'reminder',
+          { id: row.id, token, expiresOn: row.expires_on },
+          { id: row.leaver_id, name: row.name, email: row.email, lastDay: row.last_day, locale: row.locale },
+        );
       await trx.updateTable('invitation').set({ reminders_sent: row.due }).where('id', '=', row.id).execute();
     }
     return rows.length;

@@ -27,9 +27,11 @@ const ja = {
   'settings.expiry_days': '回答期限(退職日から何日後まで)',
   'settings.retention_days': '個人情報の保存期間(回答または期限切れから何日後に消去)',
   'settings.quarterly_reports': '四半期の初めに、各マネージャーへ前四半期のレポート(PDF)をメールで送る',
-  'settings.quarterly_reports_note': '担当部署のレポートを、マネージャーの言語で添付して送ります。オンにした時点の前四半期は送らず、次の四半期の初めから送ります。',
+  'settings.quarterly_reports_note':
+    '担当部署のレポートを、マネージャーの言語で添付して送ります。オンにした時点の前四半期は送らず、次の四半期の初めから送ります。',
   'settings.templates': 'メールテンプレート',
-  'settings.templates_note': '空欄の場合は Honne の標準の文面を使います。使える差し込み項目: {name} {link} {expiresOn} {company}。本文には {link} が必要です。',
+  'settings.templates_note':
+    '空欄の場合は Honne の標準の文面を使います。使える差し込み項目: {name} {link} {expiresOn} {company}。本文には {link} が必要です。',
   'settings.kind.invitation': '招待',
   'settings.kind.reminder': 'リマインダー',
   'settings.subject': '件名',
@@ -76,9 +78,11 @@ const en: Record<InvitationMessageKey, string> = {
   'settings.expiry_days': 'Link open for (days after the last day)',
   'settings.retention_days': 'Keep personal data for (days after completion or expiry)',
   'settings.quarterly_reports': 'At the start of each quarter, email each manager their reports (PDF) for the quarter that ended',
-  'settings.quarterly_reports_note': 'Each manager gets their departments\' reports, in their language, as attachments. Switching this on does not send the quarter just ended: the first reports go out when the next quarter starts.',
+  'settings.quarterly_reports_note':
+    "Each manager gets their departments' reports, in their language, as attachments. Switching this on does not send the quarter just ended: the first reports go out when the next quarter starts.",
   'settings.templates': 'Mail templates',
-  'settings.templates_note': 'Leave empty for Honne\'s standard text. Placeholders: {name} {link} {expiresOn} {company}. The body must contain {link}.',
+  'settings.templates_note':
+    "Leave empty for Honne's standard text. Placeholders: {name} {link} {expiresOn} {company}. The body must contain {link}.",
   'settings.kind.invitation': 'Invitation',
   'settings.kind.reminder': 'Reminder',
   'settings.subject': 'Subject',

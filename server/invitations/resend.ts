@@ -42,7 +42,12 @@ async function inviteNow(trx: Kysely<Database>, ctx: InvitationContext, recipien
  * Mails the same link again (after HR corrected an address, say). A leaver still
  * scheduled is invited now. A completed or expired invitation cannot be resent.
  */
-export async function resendInvitation(db: Kysely<Database>, ctx: InvitationContext, leaverId: string, survey: string): Promise<ResendOutcome> {
+export async function resendInvitation(
+  db: Kysely<Database>,
+  ctx: InvitationContext,
+  leaverId: string,
+  survey: string,
+): Promise<ResendOutcome> {
   return db.transaction().execute(async (trx) => {
     const { recipient, invitation } = await lockLeaver(trx, leaverId);
     if (!invitation) return inviteNow(trx, ctx, recipient, survey);

@@ -18,11 +18,15 @@ export const invitationStaffRoutes: FastifyPluginAsync = async (fastify) => {
     ['new-link', issueNewLink, 'invitation_new_link'],
   ] as const;
   for (const [path, act, action] of actions) {
-    app.post(`/staff/leavers/:id/${path}`, { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField) } }, async (request, reply) => {
-      const outcome = await act(app.db, await invitationContext(app), request.params.id, DEFAULT_SURVEY);
-      await recordAudit(app.db, { action, actor: request.staff, ip: request.ip, details: { leaverId: request.params.id, outcome } });
-      app.worker.wake();
-      return reply.redirect(`/staff/leavers/${request.params.id}?done=${outcome}`, 303);
-    });
+    app.post(
+      `/staff/leavers/:id/${path}`,
+      { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField) } },
+      async (request, reply) => {
+        const outcome = await act(app.db, await invitationContext(app), request.params.id, DEFAULT_SURVEY);
+        await recordAudit(app.db, { action, actor: request.staff, ip: request.ip, details: { leaverId: request.params.id, outcome } });
+        app.worker.wake();
+        return reply.redirect(`/staff/leavers/${request.params.id}?done=${outcome}`, 303);
+      },
+    );
   }
 };

@@ -15,7 +15,13 @@ export async function resolveDepartment(db: Kysely<Database>, nameOrId: string):
     if (byId) return byId.id;
   }
   const matches = await db.selectFrom('department').select('id').where('name', '=', value).limit(2).execute();
-  if (matches.length > 1) throw new AppError({ code: 'department_ambiguous', status: 400, messageKey: 'error.department_ambiguous', params: { department: value } });
+  if (matches.length > 1)
+    throw new AppError({
+      code: 'department_ambiguous',
+      status: 400,
+      messageKey: 'error.department_ambiguous',
+      params: { department: value },
+    });
   if (matches[0]) return matches[0].id;
   const created = await db
     .insertInto('department')
@@ -25,6 +31,11 @@ export async function resolveDepartment(db: Kysely<Database>, nameOrId: string):
     .executeTakeFirst();
   if (created) return created.id;
   // Another transaction created it between our look-up and insert.
-  const row = await db.selectFrom('department').select('id').where('name', '=', value).where('parent_id', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('department')
+    .select('id')
+    .where('name', '=', value)
+    .where('parent_id', 'is', null)
+    .executeTakeFirstOrThrow();
   return row.id;
 }

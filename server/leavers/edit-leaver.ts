@@ -8,7 +8,6 @@ import { resolveDepartment } from './departments.ts';
 import { lockEmployeeIds } from './employee-lock.ts';
 import { type HrFields, type LeaverInput, leaverInputProblems } from './leaver-input.ts';
 
-
 const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey: 'error.not_found' });
 
 /**
@@ -16,7 +15,13 @@ const notFound = () => new AppError({ code: 'not_found', status: 404, messageKey
  * the expiry of an invitation still open, or the day a scheduled one goes out.
  * Without `hr`, the HR-only fields stay as they are (a CSV import does not carry them).
  */
-export async function applyLeaverChanges(trx: Kysely<Database>, id: string, input: LeaverInput, settings: OrgSettings, hr?: HrFields): Promise<void> {
+export async function applyLeaverChanges(
+  trx: Kysely<Database>,
+  id: string,
+  input: LeaverInput,
+  settings: OrgSettings,
+  hr?: HrFields,
+): Promise<void> {
   const updated = await trx
     .updateTable('leaver')
     .set({
@@ -30,7 +35,9 @@ export async function applyLeaverChanges(trx: Kysely<Database>, id: string, inpu
       locale: input.locale,
       ...(hr ? { regrettable: hr.regrettable, rehire_eligibility: hr.rehireEligibility, rehire_note: hr.rehireNote } : {}),
       // Still scheduled: the new day, or today (the worker's next pass) when it has passed.
-      invite_on: sql<string | null>`CASE WHEN invite_on IS NULL THEN NULL ELSE coalesce(${scheduledInviteDay(settings, input.lastDay) ?? null}::date, current_date) END`,
+      invite_on: sql<
+        string | null
+      >`CASE WHEN invite_on IS NULL THEN NULL ELSE coalesce(${scheduledInviteDay(settings, input.lastDay) ?? null}::date, current_date) END`,
     })
     .where('id', '=', id)
     .where('erased_at', 'is', null)
@@ -46,7 +53,13 @@ export async function applyLeaverChanges(trx: Kysely<Database>, id: string, inpu
 }
 
 /** Updates a leaver in one transaction; another open leaver with the same employee id is a conflict. */
-export async function updateLeaver(db: Kysely<Database>, id: string, input: LeaverInput, hr: HrFields, settings: OrgSettings): Promise<void> {
+export async function updateLeaver(
+  db: Kysely<Database>,
+  id: string,
+  input: LeaverInput,
+  hr: HrFields,
+  settings: OrgSettings,
+): Promise<void> {
   const problems = leaverInputProblems(input);
   if (problems.length > 0) throw invalid(problems);
   await db.transaction().execute(async (trx) => {

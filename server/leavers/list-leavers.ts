@@ -38,11 +38,25 @@ export function leaversWithInvitation(db: Kysely<Database>) {
     .selectFrom('leaver')
     .innerJoin('department', 'department.id', 'leaver.department_id')
     .leftJoinLateral(
-      (eb) => eb.selectFrom('invitation').selectAll().whereRef('invitation.leaver_id', '=', 'leaver.id').orderBy('created_at', 'desc').limit(1).as('inv'),
+      (eb) =>
+        eb
+          .selectFrom('invitation')
+          .selectAll()
+          .whereRef('invitation.leaver_id', '=', 'leaver.id')
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .as('inv'),
       (join) => join.onTrue(),
     )
     .leftJoinLateral(
-      (eb) => eb.selectFrom('mail_outbox').select(['sent_at', 'last_error']).whereRef('mail_outbox.invitation_id', '=', 'inv.id').orderBy('created_at', 'desc').limit(1).as('mail'),
+      (eb) =>
+        eb
+          .selectFrom('mail_outbox')
+          .select(['sent_at', 'last_error'])
+          .whereRef('mail_outbox.invitation_id', '=', 'inv.id')
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .as('mail'),
       (join) => join.onTrue(),
     );
 }
@@ -62,15 +76,31 @@ export async function listLeavers(db: Kysely<Database>, filter: LeaverFilter) {
       STATUS.as('status'),
     ])
     .$if(pattern !== undefined, (q) =>
-      q.where((eb) => eb.or(['leaver.name', 'leaver.email', 'leaver.employee_id'].map((column) => eb(eb.ref(column as 'leaver.name'), 'ilike', pattern!)))),
+      q.where((eb) =>
+        eb.or(
+          ['leaver.name', 'leaver.email', 'leaver.employee_id'].map((column) => eb(eb.ref(column as 'leaver.name'), 'ilike', pattern!)),
+        ),
+      ),
     )
     .$if(Boolean(filter.departmentId), (q) => q.where('leaver.department_id', '=', filter.departmentId!))
     .$if(Boolean(filter.lastDayFrom), (q) => q.where('leaver.last_day', '>=', filter.lastDayFrom!))
     .$if(Boolean(filter.lastDayTo), (q) => q.where('leaver.last_day', '<=', filter.lastDayTo!));
-  const withStatus = db.selectFrom(base.as('l')).selectAll().$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!));
+  const withStatus = db
+    .selectFrom(base.as('l'))
+    .selectAll()
+    .$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!));
   const [rows, total] = await Promise.all([
-    withStatus.orderBy('l.last_day', 'desc').orderBy('l.employee_id').limit(LEAVERS_PAGE_SIZE).offset((filter.page - 1) * LEAVERS_PAGE_SIZE).execute(),
-    db.selectFrom(base.as('l')).select((eb) => eb.fn.countAll<number>().as('n')).$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!)).executeTakeFirstOrThrow(),
+    withStatus
+      .orderBy('l.last_day', 'desc')
+      .orderBy('l.employee_id')
+      .limit(LEAVERS_PAGE_SIZE)
+      .offset((filter.page - 1) * LEAVERS_PAGE_SIZE)
+      .execute(),
+    db
+      .selectFrom(base.as('l'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .$if(Boolean(filter.status), (q) => q.where('l.status', '=', filter.status!))
+      .executeTakeFirstOrThrow(),
   ]);
   return { leavers: rows, total: total.n, pages: Math.max(1, Math.ceil(total.n / LEAVERS_PAGE_SIZE)) };
 }

@@ -22,7 +22,10 @@ export async function hasOpenLeaver(db: Kysely<Database>, employeeId: string, ex
   return row !== undefined;
 }
 
-export type Registered = { id: string; /** Set when the settings put the invitation off until this day. */ scheduledFor?: string } & Partial<IssuedInvitation>;
+export type Registered = {
+  id: string /** Set when the settings put the invitation off until this day. */;
+  scheduledFor?: string;
+} & Partial<IssuedInvitation>;
 
 /**
  * Registers a leaver and issues their invitation in one transaction: the record,

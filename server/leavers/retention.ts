@@ -29,7 +29,11 @@ export async function erasePersonalDataPastRetention(db: Kysely<Database>): Prom
       .where('invitation_id', 'in', (eb) => eb.selectFrom('invitation').select('id').where('leaver_id', 'in', ids))
       .execute();
     await trx.updateTable('audit_event').set({ target: null }).where(sql<string>`details ->> 'leaverId'`, 'in', ids).execute();
-    await recordAudit(trx, { action: 'retention_purge', actorLabel: 'system', details: { leavers: rows.length, retentionDays: rows[0]!.retention_days } });
+    await recordAudit(trx, {
+      action: 'retention_purge',
+      actorLabel: 'system',
+      details: { leavers: rows.length, retentionDays: rows[0]!.retention_days },
+    });
     return rows.length;
   });
 }

@@ -20,19 +20,36 @@ const security = [{ bearer: [] }];
 export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const audit = (request: FastifyRequest, action: AuditAction, leaverId: string, target?: string) =>
-    recordAudit(app.db, { action, actorLabel: `api-token:${request.apiTokenId}`, ip: request.ip, ...(target ? { target } : {}), details: { leaverId } });
+    recordAudit(app.db, {
+      action,
+      actorLabel: `api-token:${request.apiTokenId}`,
+      ip: request.ip,
+      ...(target ? { target } : {}),
+      details: { leaverId },
+    });
 
   app.post(
     '/api/v1/leavers',
     {
       schema: {
-        tags, security, summary: 'Register a leaver and invite them (or schedule the invitation)',
+        tags,
+        security,
+        summary: 'Register a leaver and invite them (or schedule the invitation)',
         body: LeaverInput,
-        response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }), scheduledFor: Type.Optional(Type.String({ format: 'date' })) }), 400: ErrorBody, 401: ErrorBody, 409: ErrorBody },
+        response: {
+          201: Type.Object({ id: Type.String({ format: 'uuid' }), scheduledFor: Type.Optional(Type.String({ format: 'date' })) }),
+          400: ErrorBody,
+          401: ErrorBody,
+          409: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
-      const { id, scheduledFor } = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: DEFAULT_SURVEY }, request.body);
+      const { id, scheduledFor } = await registerLeaver(
+        app.db,
+        { ...(await invitationContext(app)), survey: DEFAULT_SURVEY },
+        request.body,
+      );
       request.log.info({ leaverId: id }, 'leaver registered');
       await audit(request, 'leaver_created', id, request.body.employeeId);
       app.worker.wake();
@@ -44,9 +61,15 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
     '/api/v1/leavers',
     {
       schema: {
-        tags, security, summary: 'List leavers (50 per page) with their invitation status',
+        tags,
+        security,
+        summary: 'List leavers (50 per page) with their invitation status',
         querystring: LeaverQuery,
-        response: { 200: Type.Object({ leavers: Type.Array(LeaverJson), total: Type.Integer(), page: Type.Integer(), pages: Type.Integer() }), 400: ErrorBody, 401: ErrorBody },
+        response: {
+          200: Type.Object({ leavers: Type.Array(LeaverJson), total: Type.Integer(), page: Type.Integer(), pages: Type.Integer() }),
+          400: ErrorBody,
+          401: ErrorBody,
+        },
       },
     },
     async (request) => {
@@ -54,8 +77,11 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
       const page = Number(request.query.page ?? 1);
       const result = await listLeavers(app.db, {
         page,
-        ...(q ? { q } : {}), ...(department ? { departmentId: department } : {}), ...(status ? { status } : {}),
-        ...(from ? { lastDayFrom: from } : {}), ...(to ? { lastDayTo: to } : {}),
+        ...(q ? { q } : {}),
+        ...(department ? { departmentId: department } : {}),
+        ...(status ? { status } : {}),
+        ...(from ? { lastDayFrom: from } : {}),
+        ...(to ? { lastDayTo: to } : {}),
       });
       const leavers = await Promise.all(result.leavers.map(async (l) => leaverJson(await findLeaver(app.db, l.id))));
       return { leavers, total: result.total, page, pages: result.pages };
@@ -75,7 +101,14 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
   app.put(
     '/api/v1/leavers/:id',
     {
-      schema: { tags, security, summary: 'Replace a leaver\'s details', params: IdParams, body: LeaverUpdate, response: { 200: LeaverJson, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+      schema: {
+        tags,
+        security,
+        summary: "Replace a leaver's details",
+        params: IdParams,
+        body: LeaverUpdate,
+        response: { 200: LeaverJson, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
     },
     async (request) => {
       const { regrettable = null, rehireEligibility = null, rehireNote = null, ...input } = request.body;
@@ -87,7 +120,15 @@ export const leaverRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.delete(
     '/api/v1/leavers/:id',
-    { schema: { tags, security, summary: 'Delete a leaver (anonymous answers stay)', params: IdParams, response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a leaver (anonymous answers stay)',
+        params: IdParams,
+        response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody },
+      },
+    },
     async (request, reply) => {
       await deleteLeaver(app.db, request.params.id);
       await audit(request, 'leaver_deleted', request.params.id);

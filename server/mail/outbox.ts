@@ -33,7 +33,13 @@ export interface OutgoingMail {
 /** The outbox row for a mail: the message sealed, bound to the row's id. */
 export function outboxRow(key: Buffer, mail: OutgoingMail) {
   const id = crypto.randomUUID();
-  return { id, kind: mail.kind, invitation_id: mail.invitationId ?? null, alumni_id: mail.alumniId ?? null, sealed: seal(key, JSON.stringify(mail.message), id) };
+  return {
+    id,
+    kind: mail.kind,
+    invitation_id: mail.invitationId ?? null,
+    alumni_id: mail.alumniId ?? null,
+    sealed: seal(key, JSON.stringify(mail.message), id),
+  };
 }
 
 /** Queues a mail in the caller's transaction, so it exists exactly when the action that caused it does. */

@@ -21,7 +21,11 @@ export interface MailRenderer {
   /** A new staff account: the link to set its password. */
   staffWelcome(to: string, params: { locale: Locale; link: string; company: string }): MailMessage;
   /** An alumnus' one-time link: verify the address, or sign in to the portal. */
-  alumniLink(purpose: 'verify' | 'sign_in', to: string, params: { locale: Locale; name: string; link: string; company: string }): MailMessage;
+  alumniLink(
+    purpose: 'verify' | 'sign_in',
+    to: string,
+    params: { locale: Locale; name: string; link: string; company: string },
+  ): MailMessage;
   /** One newsletter issue for one alumnus, in their language. */
   newsletter(to: string, params: NewsletterMailParams): MailMessage;
 }
@@ -43,7 +47,10 @@ export const TEMPLATE_PLACEHOLDERS = ['name', 'link', 'expiresOn', 'company', 'a
 
 /** Replaces {name}, {link}, {expiresOn}, {company} and {alumniLink}; anything else in braces stays as written. */
 export function fillTemplate(text: string, params: SurveyMailParams): string {
-  return text.replace(/\{(name|link|expiresOn|company|alumniLink)\}/g, (_match, key: (typeof TEMPLATE_PLACEHOLDERS)[number]) => params[key]);
+  return text.replace(
+    /\{(name|link|expiresOn|company|alumniLink)\}/g,
+    (_match, key: (typeof TEMPLATE_PLACEHOLDERS)[number]) => params[key],
+  );
 }
 
 /**
@@ -55,7 +62,12 @@ export function mailRenderer(viewsDir: string): MailRenderer {
   const html = new Eta({ views: viewsDir, cache: true });
   // Plain text keeps its line breaks exactly as written (control tags end with -%> to leave none).
   const text = new Eta({ views: viewsDir, cache: true, autoEscape: false, autoTrim: false });
-  const render = (name: string, to: string, subject: MessageKey | { text: string }, data: Record<string, unknown> & { locale: Locale }): MailMessage => {
+  const render = (
+    name: string,
+    to: string,
+    subject: MessageKey | { text: string },
+    data: Record<string, unknown> & { locale: Locale },
+  ): MailMessage => {
     const it = { ...data, t: (key: MessageKey, p?: Params) => translate(data.locale, key, p) };
     return {
       to,
@@ -70,7 +82,9 @@ export function mailRenderer(viewsDir: string): MailRenderer {
     const body = fillTemplate(template.body + offer, params);
     const links = [params.link, params.alumniLink];
     const linkPattern = new RegExp(`(${links.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
-    const paragraphs = body.split(/\r?\n\s*\r?\n/).map((paragraph) => paragraph.split(linkPattern).map((part) => ({ part, link: links.includes(part) })));
+    const paragraphs = body
+      .split(/\r?\n\s*\r?\n/)
+      .map((paragraph) => paragraph.split(linkPattern).map((part) => ({ part, link: links.includes(part) })));
     return {
       to,
       subject: fillTemplate(template.subject, params).replace(/\s+/g, ' ').trim(),

@@ -22,7 +22,16 @@ function nodemailerFields({ to, subject, text, html, attachments }: MailMessage)
     subject,
     text,
     html,
-    ...(attachments ? { attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.base64, encoding: 'base64' })) } : {}),
+    ...(attachments
+      ? {
+          attachments: attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.base64,
+            encoding: 'base64',
+          })),
+        }
+      : {}),
   };
 }
 
@@ -42,7 +51,11 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(url.toString());
   return {
     async send(_id, message) {
-      await transporter.sendMail({ ...nodemailerFields(message), from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated', ...message.headers } });
+      await transporter.sendMail({
+        ...nodemailerFields(message),
+        from: sender(from, message),
+        headers: { 'Auto-Submitted': 'auto-generated', ...message.headers },
+      });
       return 'smtp';
     },
     close: () => transporter.close(),
@@ -54,7 +67,11 @@ export function folderTransport(dir: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(id, message) {
-      const info = await transporter.sendMail({ ...nodemailerFields(message), from: sender(from, message), headers: { 'Auto-Submitted': 'auto-generated', ...message.headers } });
+      const info = await transporter.sendMail({
+        ...nodemailerFields(message),
+        from: sender(from, message),
+        headers: { 'Auto-Submitted': 'auto-generated', ...message.headers },
+      });
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });

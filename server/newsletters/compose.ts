@@ -7,7 +7,10 @@ import { inLocale, listActions } from '../improvements/actions.ts';
 import { reasonLabels } from '../insights/labels.ts';
 import type { NewsletterMailParams } from '../mail/render.ts';
 
-export type Issue = Pick<Selectable<NewsletterTable>, 'subject_ja' | 'subject_en' | 'body_ja' | 'body_en' | 'action_ids' | 'reasons_period'>;
+export type Issue = Pick<
+  Selectable<NewsletterTable>,
+  'subject_ja' | 'subject_en' | 'body_ja' | 'body_en' | 'action_ids' | 'reasons_period'
+>;
 export type IssueContent = Omit<NewsletterMailParams, 'portalLink' | 'unsubscribeLink' | 'company'>;
 const TOP_REASONS = 5;
 
@@ -39,7 +42,10 @@ export async function composeIssue(app: FastifyInstance, issue: Issue, locale: L
   return {
     locale,
     subject: locale === 'ja' ? issue.subject_ja : issue.subject_en,
-    paragraphs: body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean),
+    paragraphs: body
+      .split(/\r?\n\s*\r?\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
     actions: actions.map((action) => ({ ...inLocale(action, locale), status: translate(locale, `improvements.status.${action.status}`) })),
     reasons: issue.reasons_period ? await topReasons(app, issue.reasons_period, locale) : null,
   };

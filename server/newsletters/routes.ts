@@ -45,7 +45,12 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
   const editor = async (request: FastifyRequest, issue: (Issue & { id: string }) | null) => {
     const [actions, years] = await Promise.all([listActions(app.db, { published: true }), yearsWithData(app.db)]);
     const periods = years.flatMap((y) => [String(y), ...['Q4', 'Q3', 'Q2', 'Q1'].map((q) => `${y}-${q}`)]);
-    return { title: request.t(issue ? 'newsletters.edit' : 'newsletters.new'), issue, actions: actions.map((a) => ({ ...a, ...inLocale(a, request.locale) })), periods };
+    return {
+      title: request.t(issue ? 'newsletters.edit' : 'newsletters.new'),
+      issue,
+      actions: actions.map((a) => ({ ...a, ...inLocale(a, request.locale) })),
+      periods,
+    };
   };
   const issueOr404 = async (id: string) => {
     const issue = await findIssue(app.db, id);
@@ -54,14 +59,13 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
   };
 
   app.get('/staff/newsletters', { preHandler: hrOnly }, async (request, reply) => {
-    const [issues, audience] = await Promise.all([
-      listIssues(app.db),
-      audienceSize(app.db),
-    ]);
+    const [issues, audience] = await Promise.all([listIssues(app.db), audienceSize(app.db)]);
     return reply.view('staff/newsletters', { title: request.t('newsletters.title'), issues, audience });
   });
 
-  app.get('/staff/newsletters/new', { preHandler: hrOnly }, async (request, reply) => reply.view('staff/newsletter-form', await editor(request, null)));
+  app.get('/staff/newsletters/new', { preHandler: hrOnly }, async (request, reply) =>
+    reply.view('staff/newsletter-form', await editor(request, null)),
+  );
 
   app.post('/staff/newsletters', { preHandler: hrOnly, schema: { body: IssueForm } }, async (request, reply) => {
     const id = await createIssue(app.db, issueInput(request.body), request.staff!.id);
@@ -76,7 +80,8 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/staff/newsletters/:id', { preHandler: hrOnly, schema: { params: Params, body: IssueForm } }, async (request, reply) => {
     await issueOr404(request.params.id);
-    if (!(await updateIssue(app.db, request.params.id, issueInput(request.body)))) throw new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
+    if (!(await updateIssue(app.db, request.params.id, issueInput(request.body))))
+      throw new AppError({ code: 'newsletter_sent', status: 409, messageKey: 'newsletters.error.sent' });
     return reply.redirect(`/staff/newsletters/${request.params.id}/preview`, 303);
   });
 
@@ -85,15 +90,37 @@ export const newsletterRoutes: FastifyPluginAsync = async (fastify) => {
     const issue = await issueOr404(request.params.id);
     const name = await company();
     const example = `${app.config.publicUrl}/alumni/unsubscribe/EXAMPLE`;
-    const mails = await Promise.all((['ja', 'en'] as const).map(async (locale) =>
-      app.mail.render.newsletter('alumnus@example.com', { ...(await composeIssue(app, issue, locale)), company: name, portalLink: `${app.config.publicUrl}/alumni/me`, unsubscribeLink: example })));
-    return reply.view('staff/newsletter-preview', { title: request.t('newsletters.preview'), issue, mails, audience: await audienceSize(app.db) });
+    const mails = await Promise.all(
+      (['ja', 'en'] as const).map(async (locale) =>
+        app.mail.render.newsletter('alumnus@example.com', {
+          ...(await composeIssue(app, issue, locale)),
+          company: name,
+          portalLink: `${app.config.publicUrl}/alumni/me`,
+          unsubscribeLink: example,
+        }),
+      ),
+    );
+    return reply.view('staff/newsletter-preview', {
+      title: request.t('newsletters.preview'),
+      issue,
+      mails,
+      audience: await audienceSize(app.db),
+    });
   });
 
-  app.post('/staff/newsletters/:id/send', { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField, { additionalProperties: false }) } }, async (request, reply) => {
-    const recipients = await sendNewsletter(app, request.params.id, await company());
-    await recordAudit(app.db, { action: 'newsletter_sent', actor: request.staff, ip: request.ip, details: { newsletterId: request.params.id, recipients } });
-    app.worker.wake();
-    return reply.redirect(`/staff/newsletters/${request.params.id}/preview`, 303);
-  });
+  app.post(
+    '/staff/newsletters/:id/send',
+    { preHandler: hrOnly, schema: { params: Params, body: Type.Object(CsrfField, { additionalProperties: false }) } },
+    async (request, reply) => {
+      const recipients = await sendNewsletter(app, request.params.id, await company());
+      await recordAudit(app.db, {
+        action: 'newsletter_sent',
+        actor: request.staff,
+        ip: request.ip,
+        details: { newsletterId: request.params.id, recipients },
+      });
+      app.worker.wake();
+      return reply.redirect(`/staff/newsletters/${request.params.id}/preview`, 303);
+    },
+  );
 };

@@ -18,7 +18,9 @@ function newsletterAudience(db: Kysely<Database>) {
 
 /** How many would receive an issue sent now. */
 export async function audienceSize(db: Kysely<Database>): Promise<number> {
-  const row = await newsletterAudience(db).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await newsletterAudience(db)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -38,16 +40,31 @@ export async function sendNewsletter(app: FastifyInstance, id: string, company: 
   if (issue.sent_at) throw alreadySent();
   const content: Record<Locale, IssueContent> = { ja: await composeIssue(app, issue, 'ja'), en: await composeIssue(app, issue, 'en') };
   return app.db.transaction().execute(async (trx) => {
-    const locked = await trx.selectFrom('newsletter').select(['sent_at', 'updated_at']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+    const locked = await trx
+      .selectFrom('newsletter')
+      .select(['sent_at', 'updated_at'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (locked.sent_at) throw alreadySent();
-    if (locked.updated_at.getTime() !== issue.updated_at.getTime()) throw new AppError({ code: 'newsletter_changed', status: 409, messageKey: 'newsletters.error.changed' });
+    if (locked.updated_at.getTime() !== issue.updated_at.getTime())
+      throw new AppError({ code: 'newsletter_changed', status: 409, messageKey: 'newsletters.error.changed' });
     const recipients = await newsletterAudience(trx).select(['a.id', 'a.email', 'a.locale']).execute();
     const base = app.config.publicUrl;
     for (let i = 0; i < recipients.length; i += BATCH) {
       const rows = recipients.slice(i, i + BATCH).map((member) => {
         const unsubscribeLink = `${base}/alumni/unsubscribe/${signId(app.keys.alumniLinks, 'unsubscribe', member.id)}`;
-        const message = app.mail.render.newsletter(member.email, { ...content[member.locale], company, portalLink: `${base}/alumni/me?lang=${member.locale}`, unsubscribeLink });
-        const headers = { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', Precedence: 'bulk' };
+        const message = app.mail.render.newsletter(member.email, {
+          ...content[member.locale],
+          company,
+          portalLink: `${base}/alumni/me?lang=${member.locale}`,
+          unsubscribeLink,
+        });
+        const headers = {
+          'List-Unsubscribe': `<${unsubscribeLink}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          Precedence: 'bulk',
+        };
         return outboxRow(app.keys.outbox, { kind: 'newsletter', alumniId: member.id, message: { ...message, fromName: company, headers } });
       });
       await trx.insertInto('mail_outbox').values(rows).execute();

@@ -71,11 +71,28 @@ export async function mailQuarterlyReports(app: FastifyInstance, options: { quar
     const locale = own[0]!.locale ?? options.locale;
     const attachments = [];
     for (const m of own) {
-      const { pdf } = await buildQuarterlyReport(app, options.quarter, m.department_id, { all: false, departmentIds: own.map((o) => o.department_id) }, locale);
+      const { pdf } = await buildQuarterlyReport(
+        app,
+        options.quarter,
+        m.department_id,
+        { all: false, departmentIds: own.map((o) => o.department_id) },
+        locale,
+      );
       attachments.push({ filename: fileName(options.quarter, m.name), contentType: 'application/pdf', base64: pdf.toString('base64') });
     }
-    const t = (key: 'reports.mail.subject' | 'reports.mail.body') => translate(locale, key, { company, quarter: options.quarter, count: attachments.length });
-    await enqueueMail(app.db, app.keys.outbox, { kind: 'quarterly_report', message: { to: email, subject: t('reports.mail.subject'), text: t('reports.mail.body'), html: `<p>${t('reports.mail.body')}</p>`, fromName: company, attachments } });
+    const t = (key: 'reports.mail.subject' | 'reports.mail.body') =>
+      translate(locale, key, { company, quarter: options.quarter, count: attachments.length });
+    await enqueueMail(app.db, app.keys.outbox, {
+      kind: 'quarterly_report',
+      message: {
+        to: email,
+        subject: t('reports.mail.subject'),
+        text: t('reports.mail.body'),
+        html: `<p>${t('reports.mail.body')}</p>`,
+        fromName: company,
+        attachments,
+      },
+    });
     mails++;
     collect();
   }

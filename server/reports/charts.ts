@@ -68,7 +68,10 @@ export function renderChart(config: ChartConfiguration, width = 760, height = 36
       animation: false,
       devicePixelRatio: scale,
       font: { family: FAMILY, size: 13 },
-      plugins: { ...config.options?.plugins, legend: { labels: { font: { family: FAMILY, size: 13 } } , ...config.options?.plugins?.legend } },
+      plugins: {
+        ...config.options?.plugins,
+        legend: { labels: { font: { family: FAMILY, size: 13 } }, ...config.options?.plugins?.legend },
+      },
     } as ChartConfiguration['options'],
   });
   Chart.defaults.font.family = FAMILY;

@@ -28,8 +28,10 @@ const ja = {
   'report.comments_none': '自由記述はありません。',
   'report.suppressed': '非表示*',
   'report.no_chart': '回答が少ないため、このグラフは表示しません。*',
-  'report.footnote': '* 非表示: 回答が {k} 人未満、または他の数字との差し引きで {k} 人未満のグループが分かってしまうため、表示していません。',
-  'report.less_detailed': '匿名性を守るため、一部の回答は部署や四半期などを粗い単位でしか記録していません。それらは当てはまる上位の合計に数え、この報告の数字には含めていません。',
+  'report.footnote':
+    '* 非表示: 回答が {k} 人未満、または他の数字との差し引きで {k} 人未満のグループが分かってしまうため、表示していません。',
+  'report.less_detailed':
+    '匿名性を守るため、一部の回答は部署や四半期などを粗い単位でしか記録していません。それらは当てはまる上位の合計に数え、この報告の数字には含めていません。',
   'report.page': '{page} / {pages} ページ',
   'report.responses_series': '回答数',
   'reports.page_title': '四半期レポート',
@@ -47,7 +49,8 @@ const en: Record<ReportMessageKey, string> = {
   'report.department': 'Department: {department} (sub-departments included)',
   'report.quarter': 'Quarter: {quarter}',
   'report.generated': 'Generated: {date}',
-  'report.threshold': 'Anonymity: groups with fewer than {k} responses, and numbers that would reveal such a group by subtraction, are not shown.',
+  'report.threshold':
+    'Anonymity: groups with fewer than {k} responses, and numbers that would reveal such a group by subtraction, are not shown.',
   'report.headline': 'Headline numbers',
   'report.metric': 'Measure',
   'report.this_quarter': 'This quarter',
@@ -71,12 +74,14 @@ const en: Record<ReportMessageKey, string> = {
   'report.comments_none': 'No comments.',
   'report.suppressed': 'Suppressed*',
   'report.no_chart': 'Too few responses to show this chart.*',
-  'report.footnote': '* Suppressed: fewer than {k} responses, or a number that would reveal a group of fewer than {k} by subtraction from others.',
-  'report.less_detailed': 'To keep every stored group at least {k} people, some answers are recorded only at a coarser level (a division rather than a department, a year rather than a quarter…). They count in the wider totals they fit, not in this report\'s figures.',
+  'report.footnote':
+    '* Suppressed: fewer than {k} responses, or a number that would reveal a group of fewer than {k} by subtraction from others.',
+  'report.less_detailed':
+    "To keep every stored group at least {k} people, some answers are recorded only at a coarser level (a division rather than a department, a year rather than a quarter…). They count in the wider totals they fit, not in this report's figures.",
   'report.page': 'Page {page} of {pages}',
   'report.responses_series': 'Responses',
   'reports.page_title': 'Quarterly reports',
-  'reports.page_intro': 'Download each department\'s quarterly report (PDF). Downloads are recorded in the audit log.',
+  'reports.page_intro': "Download each department's quarterly report (PDF). Downloads are recorded in the audit log.",
   'reports.quarter': 'Quarter',
   'reports.download': 'Download PDF',
   'reports.mail.subject': '{company}: quarterly leaver reports for {quarter}',

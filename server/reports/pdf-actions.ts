@@ -18,8 +18,14 @@ export function actionList(
   }
   for (const action of actions) {
     doc.fontSize(11).text(`${action.title}  [${t(`improvements.status.${action.status}`)}]`, { width });
-    if (action.reasons.length) doc.fontSize(9).fillColor('#52606d').text(t('report.actions_reasons', { reasons: action.reasons.join(' / ') }), { width }).fillColor('#1f2933');
-    const description = action.description.length > MAX_DESCRIPTION ? `${action.description.slice(0, MAX_DESCRIPTION)}…` : action.description;
+    if (action.reasons.length)
+      doc
+        .fontSize(9)
+        .fillColor('#52606d')
+        .text(t('report.actions_reasons', { reasons: action.reasons.join(' / ') }), { width })
+        .fillColor('#1f2933');
+    const description =
+      action.description.length > MAX_DESCRIPTION ? `${action.description.slice(0, MAX_DESCRIPTION)}…` : action.description;
     if (description) doc.fontSize(9).text(description, { width });
     doc.fontSize(10).moveDown(0.5);
   }

@@ -25,7 +25,10 @@ function sharedFont() {
   // A throwaway document parses the font once; its EmbeddedFont gives the class and the parsed font.
   const probe = new PDFDocument({ autoFirstPage: false }) as PDFKit.PDFDocument & Internals;
   probe.font(FONT_REGULAR);
-  shared = probe._fontFamilies && typeof probe._fontCount === 'number' && probe._font?.font ? { parsed: probe._font.font, EmbeddedFont: probe._font.constructor } : null;
+  shared =
+    probe._fontFamilies && typeof probe._fontCount === 'number' && probe._font?.font
+      ? { parsed: probe._font.font, EmbeddedFont: probe._font.constructor }
+      : null;
   return shared;
 }
 

@@ -20,15 +20,37 @@ interface Metric {
 const METRICS: Metric[] = [
   { key: 'report.leavers', value: (c) => c.invited, format: String },
   { key: 'report.responses', value: (c) => c.responses, format: String },
-  { key: 'report.response_rate', value: (c) => c.responseRate, format: (n) => `${Math.round(n * 1000) / 10}%`, change: (n) => `${Math.round(n * 1000) / 10} pt` },
+  {
+    key: 'report.response_rate',
+    value: (c) => c.responseRate,
+    format: (n) => `${Math.round(n * 1000) / 10}%`,
+    change: (n) => `${Math.round(n * 1000) / 10} pt`,
+  },
   { key: 'report.enps', value: (c) => c.enps?.score ?? null, format: String },
   { key: 'report.would_return', value: (c) => c.wouldReturn?.mean ?? null, format: (n) => n.toFixed(2) },
   { key: 'report.manager_support', value: (c) => c.managerSupport?.mean ?? null, format: (n) => n.toFixed(2) },
 ];
 
 /** A department's quarterly report as a PDF: A4, Japanese or English, every suppressed number marked. */
-export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Locale; organisation: string; generatedOn: string; tenureLabel: (k: string) => string; exitLabel: (k: string) => string; font?: { shareParsedFont?: boolean } }): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, bufferPages: true, lang: meta.locale, info: { Title: `${t('report.title')} ${data.quarter} ${data.department.name}`, Author: meta.organisation } });
+export async function quarterlyPdf(
+  data: QuarterlyData,
+  t: T,
+  meta: {
+    locale: Locale;
+    organisation: string;
+    generatedOn: string;
+    tenureLabel: (k: string) => string;
+    exitLabel: (k: string) => string;
+    font?: { shareParsedFont?: boolean };
+  },
+): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    bufferPages: true,
+    lang: meta.locale,
+    info: { Title: `${t('report.title')} ${data.quarter} ${data.department.name}`, Author: meta.organisation },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -57,8 +79,17 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   // Cover block
   doc.font('bold').fontSize(22).fillColor('#19b394').text(t('report.title'));
   doc.font('bold').fontSize(13).fillColor('#1f2933').text(meta.organisation).moveDown(0.3);
-  doc.font('body').fontSize(11).text(t('report.department', { department: data.department.name })).text(t('report.quarter', { quarter: data.quarter })).text(t('report.generated', { date: meta.generatedOn }));
-  doc.moveDown(0.3).fontSize(9).fillColor('#52606d').text(t('report.threshold', { k: data.k }), { width });
+  doc
+    .font('body')
+    .fontSize(11)
+    .text(t('report.department', { department: data.department.name }))
+    .text(t('report.quarter', { quarter: data.quarter }))
+    .text(t('report.generated', { date: meta.generatedOn }));
+  doc
+    .moveDown(0.3)
+    .fontSize(9)
+    .fillColor('#52606d')
+    .text(t('report.threshold', { k: data.k }), { width });
   if (data.lessDetailed) doc.moveDown(0.2).text(t('report.less_detailed', { k: data.k }), { width });
   doc.fillColor('#1f2933');
 
@@ -106,13 +137,20 @@ export async function quarterlyPdf(data: QuarterlyData, t: T, meta: { locale: Lo
   else if (data.comments.length === 0) doc.text(t('report.comments_none'));
   else for (const comment of data.comments) doc.text(`「${comment}」`, { width, paragraphGap: 6 });
 
-  doc.moveDown(1).fontSize(8).fillColor('#52606d').text(t('report.footnote', { k: data.k }), { width });
+  doc
+    .moveDown(1)
+    .fontSize(8)
+    .fillColor('#52606d')
+    .text(t('report.footnote', { k: data.k }), { width });
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(i);
     // The footer sits in the bottom margin; without this pdfkit would start a new page for it.
     doc.page.margins.bottom = 0;
-    doc.fontSize(8).fillColor('#9aa5b1').text(t('report.page', { page: i + 1, pages: range.count }), 50, doc.page.height - 40, { width, align: 'right', lineBreak: false });
+    doc
+      .fontSize(8)
+      .fillColor('#9aa5b1')
+      .text(t('report.page', { page: i + 1, pages: range.count }), 50, doc.page.height - 40, { width, align: 'right', lineBreak: false });
   }
   doc.end();
   return done;

@@ -37,13 +37,23 @@ const MAX_COMMENTS = 8;
  * under its suppression. A quarter too small to show stays suppressed here: the
  * report is about that quarter, so the engine's roll-up to the year is not used.
  */
-export async function quarterlyData(app: FastifyInstance, quarter: string, departmentId: string, scope: Scope, locale: Locale): Promise<QuarterlyData> {
+export async function quarterlyData(
+  app: FastifyInstance,
+  quarter: string,
+  departmentId: string,
+  scope: Scope,
+  locale: Locale,
+): Promise<QuarterlyData> {
   const year = Number(quarter.slice(0, 4));
   const base = { department: departmentId };
   const exact = async (from: string, groupBy?: 'tenure' | 'exitType') => {
     const summary = await app.insights.summarize({ ...base, from, to: from, ...(groupBy ? { groupBy } : {}) }, scope);
     const rolled = summary.rolledUp !== null;
-    return { total: rolled || !summary.total ? ({ suppressed: true } as Cell) : summary.total, groups: summary.groups.map((g) => (rolled ? { ...g, value: { suppressed: true } as Cell } : g)), summary };
+    return {
+      total: rolled || !summary.total ? ({ suppressed: true } as Cell) : summary.total,
+      groups: summary.groups.map((g) => (rolled ? { ...g, value: { suppressed: true } as Cell } : g)),
+      summary,
+    };
   };
   const [current, previous, tenure, exitType, trend] = await Promise.all([
     exact(quarter),
@@ -57,15 +67,24 @@ export async function quarterlyData(app: FastifyInstance, quarter: string, depar
   const department = current.summary.department ?? { id: departmentId, name: departments.find((d) => d.id === departmentId)?.name ?? '' };
   let comments: string[] | null = null;
   if (!current.total.suppressed) {
-    comments = (await groupComments(app.db, { year, period: quarter.slice(5), departmentIds: subtree(childrenOf(departments), department.id), wholeOrganisation: false })).slice(0, MAX_COMMENTS);
+    comments = (
+      await groupComments(app.db, {
+        year,
+        period: quarter.slice(5),
+        departmentIds: subtree(childrenOf(departments), department.id),
+        wholeOrganisation: false,
+      })
+    ).slice(0, MAX_COMMENTS);
   }
   const labels = reasonLabels(app.surveys, locale);
   // Managers read only what HR has published, as alumni do.
-  const actions = (await listActions(app.db, { published: true, departmentIds: relatedDepartments(departments, [department.id]) })).map((action) => ({
-    ...inLocale(action, locale),
-    status: action.status,
-    reasons: action.reasonCodes.map((code) => labels[code] ?? code),
-  }));
+  const actions = (await listActions(app.db, { published: true, departmentIds: relatedDepartments(departments, [department.id]) })).map(
+    (action) => ({
+      ...inLocale(action, locale),
+      status: action.status,
+      reasons: action.reasonCodes.map((code) => labels[code] ?? code),
+    }),
+  );
   return {
     quarter,
     previousQuarter: previousQuarter(quarter),

@@ -14,7 +14,10 @@ export function reasonsChart(current: Cell, labels: Record<string, string>, t: T
   const top = c.primaryReasons.slice(0, 10);
   const config: ChartConfiguration = {
     type: 'bar',
-    data: { labels: top.map((r) => labels[r.code] ?? r.code), datasets: [{ label: t('report.responses_series'), data: top.map((r) => r.count), backgroundColor: COLORS[0] }] },
+    data: {
+      labels: top.map((r) => labels[r.code] ?? r.code),
+      datasets: [{ label: t('report.responses_series'), data: top.map((r) => r.count), backgroundColor: COLORS[0] }],
+    },
     options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
   };
   return renderChart(config, 760, Math.max(200, 60 + top.length * 34));
@@ -49,7 +52,13 @@ export function groupsChart(groups: Group[], label: (key: string) => string, t: 
     type: 'bar',
     data: {
       labels: groups.map((g) => (g.value.suppressed ? `${label(g.key)} (${t('report.suppressed')})` : label(g.key))),
-      datasets: [{ label: t('report.responses_series'), data: groups.map((g) => (g.value.suppressed ? null : g.value.responses)), backgroundColor: COLORS[1] }],
+      datasets: [
+        {
+          label: t('report.responses_series'),
+          data: groups.map((g) => (g.value.suppressed ? null : g.value.responses)),
+          backgroundColor: COLORS[1],
+        },
+      ],
     },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   };

@@ -23,7 +23,11 @@ export async function sendScheduledQuarterlyReports(app: FastifyInstance): Promi
   try {
     return await mailQuarterlyReports(app, { quarter: ended, locale: DEFAULT_LOCALE });
   } catch (error) {
-    await app.db.updateTable('org_settings').set({ quarterly_reports_done_for: previousQuarter(ended) }).where('quarterly_reports_done_for', '=', ended).execute();
+    await app.db
+      .updateTable('org_settings')
+      .set({ quarterly_reports_done_for: previousQuarter(ended) })
+      .where('quarterly_reports_done_for', '=', ended)
+      .execute();
     throw error;
   }
 }

@@ -27,7 +27,8 @@ export const DRAFT_SIZE = 5120;
  */
 export async function saveDraft(db: Kysely<Database>, keys: Keys, token: string, invitationId: string, draft: Draft) {
   const plaintext = JSON.stringify(draft);
-  if (Buffer.byteLength(plaintext) > DRAFT_SIZE) throw new AppError({ code: 'draft_too_large', status: 400, messageKey: 'error.payload_too_large' });
+  if (Buffer.byteLength(plaintext) > DRAFT_SIZE)
+    throw new AppError({ code: 'draft_too_large', status: 400, messageKey: 'error.payload_too_large' });
   const sealed = seal(draftKey(keys, token), plaintext, invitationId, DRAFT_SIZE);
   await db
     .insertInto('draft')

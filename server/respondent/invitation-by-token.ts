@@ -32,8 +32,19 @@ export async function findInvitationsByTokens(db: Kysely<Database>, tokens: stri
   const hashes = tokens.map((token) => sha256(token).toString('hex'));
   // Raw SQL: this runs on every survey request, and the query builder cost more than the query.
   const { rows } = await sql<{
-    token_hash: string; id: string; leaver_id: string; survey: string; completed_on: string | null; opened_on: string | null; expired: boolean;
-    locale: Locale; department_id: string; hire_date: string; last_day: string; exit_type: Database['leaver']['exit_type']; regrettable: boolean | null;
+    token_hash: string;
+    id: string;
+    leaver_id: string;
+    survey: string;
+    completed_on: string | null;
+    opened_on: string | null;
+    expired: boolean;
+    locale: Locale;
+    department_id: string;
+    hire_date: string;
+    last_day: string;
+    exit_type: Database['leaver']['exit_type'];
+    regrettable: boolean | null;
   }>`
     SELECT encode(i.token_hash, 'hex') AS token_hash, i.id, i.leaver_id, i.survey, i.completed_on, i.opened_on, i.expires_on < current_date AS expired,
       l.locale, l.department_id, l.hire_date, l.last_day, l.exit_type, l.regrettable
@@ -42,19 +53,21 @@ export async function findInvitationsByTokens(db: Kysely<Database>, tokens: stri
   const byHash = new Map(rows.map((row) => [row.token_hash, row]));
   return hashes.map((hash) => {
     const row = byHash.get(hash);
-    return row && {
-      id: row.id,
-      leaverId: row.leaver_id,
-      survey: row.survey,
-      state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
-      opened: row.opened_on !== null,
-      locale: row.locale,
-      departmentId: row.department_id,
-      hireDate: row.hire_date,
-      lastDay: row.last_day,
-      exitType: row.exit_type,
-      regrettable: row.regrettable,
-    };
+    return (
+      row && {
+        id: row.id,
+        leaverId: row.leaver_id,
+        survey: row.survey,
+        state: row.completed_on ? 'completed' : row.expired ? 'expired' : 'open',
+        opened: row.opened_on !== null,
+        locale: row.locale,
+        departmentId: row.department_id,
+        hireDate: row.hire_date,
+        lastDay: row.last_day,
+        exitType: row.exit_type,
+        regrettable: row.regrettable,
+      }
+    );
   });
 }
 
@@ -77,5 +90,10 @@ export function requireOpen(invitation: InvitationForRespondent | null): Invitat
 
 /** The first opening of a link, as a day only (privacy rule 2). */
 export async function markOpened(db: Kysely<Database>, invitationId: string): Promise<void> {
-  await db.updateTable('invitation').set({ opened_on: sql<string>`current_date` }).where('id', '=', invitationId).where('opened_on', 'is', null).execute();
+  await db
+    .updateTable('invitation')
+    .set({ opened_on: sql<string>`current_date` })
+    .where('id', '=', invitationId)
+    .where('opened_on', 'is', null)
+    .execute();
 }

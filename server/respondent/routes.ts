@@ -104,6 +104,9 @@ export const respondentRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/thanks', { schema: { querystring: ThanksQuery } }, async (request, reply) => {
     const join = request.query.join && verifySignedId(app.keys.alumniLinks, 'join', request.query.join) ? request.query.join : undefined;
     reply.header('cache-control', 'no-store');
-    return reply.view('thanks', { title: request.t('thanks.title'), joinHref: join ? `/alumni/join/${join}?lang=${request.locale}` : `/alumni?lang=${request.locale}` });
+    return reply.view('thanks', {
+      title: request.t('thanks.title'),
+      joinHref: join ? `/alumni/join/${join}?lang=${request.locale}` : `/alumni?lang=${request.locale}`,
+    });
   });
 };

@@ -12,27 +12,56 @@ import { changedSettings, loadSettings, type MailKind, saveSettings } from './se
 export const settingsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = app.requireStaff(['admin']);
-  const page = (request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors: Record<string, string> = {}, status = 200, saved = false) =>
-    reply.code(status).view('staff/settings', { title: request.t('settings.title'), values, errors, saved, fallbackName: app.config.orgName, kinds: ['invitation', 'reminder'], locales: ['ja', 'en'] });
+  const page = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors: Record<string, string> = {},
+    status = 200,
+    saved = false,
+  ) =>
+    reply.code(status).view('staff/settings', {
+      title: request.t('settings.title'),
+      values,
+      errors,
+      saved,
+      fallbackName: app.config.orgName,
+      kinds: ['invitation', 'reminder'],
+      locales: ['ja', 'en'],
+    });
 
-  app.get('/staff/settings', { preHandler: adminOnly, schema: { querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) } }, async (request, reply) =>
-    page(request, reply, formValues(await loadSettings(app.db)), {}, 200, request.query.saved === '1'),
+  app.get(
+    '/staff/settings',
+    {
+      preHandler: adminOnly,
+      schema: { querystring: Type.Object({ saved: Type.Optional(Type.String()), lang: Type.Optional(Type.String()) }) },
+    },
+    async (request, reply) => page(request, reply, formValues(await loadSettings(app.db)), {}, 200, request.query.saved === '1'),
   );
 
   app.post('/staff/settings', { preHandler: adminOnly, attachValidation: true, schema: { body: SettingsForm } }, async (request, reply) => {
     if (request.validationError) {
-      const errors = Object.fromEntries(fieldErrors(request.locale, request.validationError.validation ?? []).map((e) => [e.field, e.message]));
+      const errors = Object.fromEntries(
+        fieldErrors(request.locale, request.validationError.validation ?? []).map((e) => [e.field, e.message]),
+      );
       return page(request, reply, request.body ?? {}, errors, 400);
     }
     const parsed = parseSettingsForm(request.body);
     if ('errors' in parsed) {
-      return page(request, reply, request.body, Object.fromEntries(Object.entries(parsed.errors).map(([field, key]) => [field, request.t(key)])), 400);
+      return page(
+        request,
+        reply,
+        request.body,
+        Object.fromEntries(Object.entries(parsed.errors).map(([field, key]) => [field, request.t(key)])),
+        400,
+      );
     }
     const before = await loadSettings(app.db);
     const changed = changedSettings(before, parsed.settings);
     await app.db.transaction().execute(async (trx) => {
       await saveSettings(trx, parsed.settings);
-      if (changed.length > 0) await recordAudit(trx, { action: 'settings_changed', actor: request.staff, ip: request.ip, details: { fields: changed } });
+      if (changed.length > 0)
+        await recordAudit(trx, { action: 'settings_changed', actor: request.staff, ip: request.ip, details: { fields: changed } });
     });
     return reply.redirect('/staff/settings?saved=1', 303);
   });
@@ -46,7 +75,14 @@ export const settingsRoutes: FastifyPluginAsync = async (fastify) => {
     const mail = app.mail.render.survey(
       kind,
       locale === 'ja' ? 'taro.yamada@example.com' : 'alex.smith@example.com',
-      { locale, name: locale === 'ja' ? '山田 太郎' : 'Alex Smith', link: `${app.config.publicUrl}/s/EXAMPLE-LINK`, expiresOn: expiryFor('2000-01-01', 30), company, alumniLink: `${app.config.publicUrl}/alumni/join/EXAMPLE-LINK` },
+      {
+        locale,
+        name: locale === 'ja' ? '山田 太郎' : 'Alex Smith',
+        link: `${app.config.publicUrl}/s/EXAMPLE-LINK`,
+        expiresOn: expiryFor('2000-01-01', 30),
+        company,
+        alumniLink: `${app.config.publicUrl}/alumni/join/EXAMPLE-LINK`,
+      },
       template,
     );
     return reply.view('staff/settings-preview', { title: request.t('settings.preview'), kind, locale, mail, invalid: 'errors' in parsed });

@@ -6,10 +6,12 @@ import { MAIL_KINDS, MAX_REMINDERS, type MailTemplates, type OrgSettings } from 
 
 const LOCALES: Locale[] = ['ja', 'en'];
 const templateFields = Object.fromEntries(
-  MAIL_KINDS.flatMap((kind) => LOCALES.flatMap((locale) => [
-    [`${kind}_${locale}_subject`, Type.Optional(Type.String({ maxLength: 200 }))],
-    [`${kind}_${locale}_body`, Type.Optional(Type.String({ maxLength: 5000 }))],
-  ])),
+  MAIL_KINDS.flatMap((kind) =>
+    LOCALES.flatMap((locale) => [
+      [`${kind}_${locale}_subject`, Type.Optional(Type.String({ maxLength: 200 }))],
+      [`${kind}_${locale}_body`, Type.Optional(Type.String({ maxLength: 5000 }))],
+    ]),
+  ),
 );
 const Days = Type.String({ maxLength: 10 });
 
@@ -61,7 +63,10 @@ export function parseSettingsForm(form: SettingsForm): { settings: OrgSettings }
   const errors: Record<string, MessageKey> = {};
   const inviteDays = form.inviteTiming === 'before' ? days(form.inviteDaysBefore, 0, 365) : null;
   if (inviteDays === undefined) errors.inviteDaysBefore = 'settings.error.days_needed';
-  const reminders = form.reminderDays.split(/[,、\s]+/).filter(Boolean).map((d) => days(d, 0, 365));
+  const reminders = form.reminderDays
+    .split(/[,、\s]+/)
+    .filter(Boolean)
+    .map((d) => days(d, 0, 365));
   const ascending = reminders.every((d, i) => d !== undefined && (i === 0 || d > reminders[i - 1]!));
   if (reminders.length > MAX_REMINDERS || !ascending) errors.reminderDays = 'settings.error.reminders';
   const expiryDays = days(form.expiryDays, 1, 365);

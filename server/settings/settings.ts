@@ -50,7 +50,9 @@ export async function saveSettings(db: Kysely<Database>, settings: OrgSettings):
     .updateTable('org_settings')
     .set({
       quarterly_reports: settings.quarterlyReports,
-      quarterly_reports_done_for: settings.quarterlyReports ? sql<string>`CASE WHEN quarterly_reports THEN quarterly_reports_done_for ELSE ${justEnded} END` : sql<string>`quarterly_reports_done_for`,
+      quarterly_reports_done_for: settings.quarterlyReports
+        ? sql<string>`CASE WHEN quarterly_reports THEN quarterly_reports_done_for ELSE ${justEnded} END`
+        : sql<string>`quarterly_reports_done_for`,
       sender_name: settings.senderName,
       invite_days_before: settings.inviteDaysBefore,
       reminder_days: jsonb(settings.reminderDays),

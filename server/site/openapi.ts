@@ -17,7 +17,8 @@ export const openApiPlugin = fp(
         info: {
           title: 'Honne API',
           version: 'v1',
-          description: 'Register and manage leavers from an HR system. Every call needs an API token (created by an admin under Staff > API tokens) as `Authorization: Bearer <token>`. Messages follow Accept-Language (ja or en).',
+          description:
+            'Register and manage leavers from an HR system. Every call needs an API token (created by an admin under Staff > API tokens) as `Authorization: Bearer <token>`. Messages follow Accept-Language (ja or en).',
         },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },

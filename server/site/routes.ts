@@ -20,9 +20,7 @@ async function within<T>(check: () => Promise<T>, ms = READY_TIMEOUT_MS): Promis
 }
 
 export const siteRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', async (request, reply) =>
-    reply.view('message', { title: 'Honne', state: 'home', message: request.t('home.body') }),
-  );
+  app.get('/', async (request, reply) => reply.view('message', { title: 'Honne', state: 'home', message: request.t('home.body') }));
 
   /** Liveness: the process answers. It never touches the database, so an outage does not get instances restarted. */
   app.get('/livez', async () => ({ status: 'ok' }));

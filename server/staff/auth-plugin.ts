@@ -33,17 +33,21 @@ export const staffAuthPlugin = fp(
     app.decorate('startSession', async (reply: FastifyReply, userId: string) => {
       reply.setCookie(SESSION_COOKIE, await createSession(app.db, userId), app.cookieOptions(SESSION_COOKIE_SECONDS));
     });
-    app.decorate('requireStaff', (roles?: readonly StaffRole[]): PreHandler => async (request, reply) => {
-      if (!request.staff) {
-        if (request.method === 'GET') {
-          return reply.redirect(`/staff/sign-in?next=${encodeURIComponent(request.url)}`, 303);
-        }
-        throw new AppError({ code: 'unauthorized', status: 401, messageKey: 'error.unauthorized' });
-      }
-      if (roles && !roles.includes(request.staff.role)) {
-        throw new AppError({ code: 'forbidden', status: 403, messageKey: 'error.forbidden' });
-      }
-    });
+    app.decorate(
+      'requireStaff',
+      (roles?: readonly StaffRole[]): PreHandler =>
+        async (request, reply) => {
+          if (!request.staff) {
+            if (request.method === 'GET') {
+              return reply.redirect(`/staff/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+            }
+            throw new AppError({ code: 'unauthorized', status: 401, messageKey: 'error.unauthorized' });
+          }
+          if (roles && !roles.includes(request.staff.role)) {
+            throw new AppError({ code: 'forbidden', status: 403, messageKey: 'error.forbidden' });
+          }
+        },
+    );
   },
   { name: 'honne-staff-auth', dependencies: ['honne-config', 'honne-db', 'honne-i18n', 'honne-views', 'honne-cookies'] },
 );

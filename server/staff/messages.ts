@@ -66,18 +66,21 @@ const ja = {
   'staff.sign_in.password': 'パスワード',
   'staff.sign_in.submit': 'サインイン',
   'staff.sign_in.failed': 'メールアドレスまたはパスワードが正しくありません。',
-  'staff.sign_in.locked': 'サインインの失敗が続いたため、このアカウントは一時的にロックされています。{minutes} 分後にもう一度お試しください。',
+  'staff.sign_in.locked':
+    'サインインの失敗が続いたため、このアカウントは一時的にロックされています。{minutes} 分後にもう一度お試しください。',
   'staff.sign_in.throttled': 'サインインの試行が多すぎます。しばらくしてからもう一度お試しください。',
   'staff.sign_out': 'サインアウト',
   'staff.sign_out_everywhere': 'すべての端末からサインアウト',
   'staff.home.welcome': '{email} としてサインインしています(権限: {role})。',
   'staff.home.next': '退職者の管理、招待、集計レポートはこの管理画面に順次追加されます。',
-  'staff.home.set_aside': '保存できない文字を含む回答が {count} 件あり、集計から外して暗号化したまま保管しています。ほかの回答の公開は止まっていません。運用担当者に確認を依頼してください。',
+  'staff.home.set_aside':
+    '保存できない文字を含む回答が {count} 件あり、集計から外して暗号化したまま保管しています。ほかの回答の公開は止まっていません。運用担当者に確認を依頼してください。',
   'staff.role.admin': '管理者',
   'staff.role.hr': '人事',
   'staff.role.manager': 'マネージャー',
   'staff.tokens.title': 'API トークン',
-  'staff.tokens.intro': '人事システムから退職者を登録するためのトークンです。トークンは作成時に一度だけ表示され、ハッシュのみが保存されます。',
+  'staff.tokens.intro':
+    '人事システムから退職者を登録するためのトークンです。トークンは作成時に一度だけ表示され、ハッシュのみが保存されます。',
   'staff.tokens.name': '名前',
   'staff.tokens.created': '作成日',
   'staff.tokens.last_used': '最終利用日',
@@ -100,7 +103,8 @@ const ja = {
   'staff.reset.submit': 'リンクを送る',
   'staff.reset.sent': 'そのアドレスのアカウントがあれば、パスワード再設定用のリンクを送りました。メールをご確認ください。',
   'staff.reset.subject': '【{company}】パスワードの再設定',
-  'staff.reset.body': 'Honne のパスワード再設定が依頼されました。下のリンクから 1 時間以内に新しいパスワードを設定してください(一度だけ使えます)。',
+  'staff.reset.body':
+    'Honne のパスワード再設定が依頼されました。下のリンクから 1 時間以内に新しいパスワードを設定してください(一度だけ使えます)。',
   'staff.reset.ignore': 'このメールに心当たりがない場合は、何もしないでください。パスワードは変更されません。',
 };
 
@@ -179,7 +183,8 @@ const en: Record<StaffMessageKey, string> = {
   'staff.sign_out_everywhere': 'Sign out everywhere',
   'staff.home.welcome': 'Signed in as {email} (role: {role}).',
   'staff.home.next': 'Leaver management, invitations and reports will appear in this workspace.',
-  'staff.home.set_aside': '{count} answer(s) hold characters the database cannot store: they are set aside, still sealed, and left out of the reports. Other answers are released as usual. Ask your operator to look into it.',
+  'staff.home.set_aside':
+    '{count} answer(s) hold characters the database cannot store: they are set aside, still sealed, and left out of the reports. Other answers are released as usual. Ask your operator to look into it.',
   'staff.role.admin': 'Administrator',
   'staff.role.hr': 'HR',
   'staff.role.manager': 'Manager',

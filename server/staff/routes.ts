@@ -11,13 +11,17 @@ import { endAllSessions } from './sessions.ts';
 export const staffRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/staff/sign-out-everywhere', { preHandler: app.requireStaff(), schema: { body: Type.Object(CsrfField) } }, async (request, reply) => {
-    const ended = await endAllSessions(app.db, request.staff!.id);
-    request.log.info({ staffId: request.staff!.id, sessions: ended }, 'staff signed out everywhere');
-    await recordAudit(app.db, { action: 'sign_out_everywhere', actor: request.staff, ip: request.ip, details: { sessions: ended } });
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/staff/sign-in', 303);
-  });
+  app.post(
+    '/staff/sign-out-everywhere',
+    { preHandler: app.requireStaff(), schema: { body: Type.Object(CsrfField) } },
+    async (request, reply) => {
+      const ended = await endAllSessions(app.db, request.staff!.id);
+      request.log.info({ staffId: request.staff!.id, sessions: ended }, 'staff signed out everywhere');
+      await recordAudit(app.db, { action: 'sign_out_everywhere', actor: request.staff, ip: request.ip, details: { sessions: ended } });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/staff/sign-in', 303);
+    },
+  );
 
   app.get('/staff', { preHandler: app.requireStaff() }, async (request, reply) =>
     reply.view('staff/home', { title: request.t('staff.title'), pool: request.staff!.role === 'admin' ? await poolHealth(app.db) : null }),

@@ -21,7 +21,13 @@ export async function loadSession(db: Kysely<Database>, token: string): Promise<
   const row = await db
     .selectFrom('staff_session')
     .innerJoin('staff_user', 'staff_user.id', 'staff_session.user_id')
-    .select(['staff_user.id', 'staff_user.email', 'staff_user.role', 'staff_user.locale', sql<boolean>`staff_session.last_seen_at < now() - interval '1 minute'`.as('stale')])
+    .select([
+      'staff_user.id',
+      'staff_user.email',
+      'staff_user.role',
+      'staff_user.locale',
+      sql<boolean>`staff_session.last_seen_at < now() - interval '1 minute'`.as('stale'),
+    ])
     .where('staff_session.id_hash', '=', sha256(token))
     .where('staff_session.expires_at', '>', sql<Date>`now()`)
     .where('staff_session.last_seen_at', '>', sql<Date>`now() - ${IDLE}::interval`)
@@ -53,5 +59,7 @@ export async function purgeStaleAuthRows(db: Kysely<Database>): Promise<number> 
   // A day after its last try an address without an account counts afresh: not every address ever typed is kept.
   const unknown = await sql`DELETE FROM sign_in_unknown_account WHERE last_failed_at < now() - interval '1 day'`.execute(db);
   const links = await db.deleteFrom('one_time_link').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
-  return Number(sessions.numDeletedRows) + Number(failures.numDeletedRows) + Number(unknown.numAffectedRows ?? 0) + Number(links.numDeletedRows);
+  return (
+    Number(sessions.numDeletedRows) + Number(failures.numDeletedRows) + Number(unknown.numAffectedRows ?? 0) + Number(links.numDeletedRows)
+  );
 }

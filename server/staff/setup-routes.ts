@@ -10,7 +10,8 @@ import { adminExists, createStaffUser } from './users.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const Password = Type.String({ maxLength: 1024 });
-const invalidLink = () => new AppError({ code: 'link_invalid', status: 404, messageKey: 'staff.setup.invalid', titleKey: 'staff.setup.title' });
+const invalidLink = () =>
+  new AppError({ code: 'link_invalid', status: 404, messageKey: 'staff.setup.invalid', titleKey: 'staff.setup.title' });
 
 /** The first administrator (from the link `npm start` prints) and set-a-password links. */
 export const setupRoutes: FastifyPluginAsync = async (fastify) => {
@@ -24,11 +25,24 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/setup/:token',
-    { schema: { params: TokenParams, body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Password, ...CsrfField }, { additionalProperties: false }) } },
+    {
+      schema: {
+        params: TokenParams,
+        body: Type.Object(
+          { email: Type.String({ format: 'email', maxLength: 254 }), password: Password, ...CsrfField },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (request, reply) => {
       const { email, password } = request.body;
       if (tooShort(password)) {
-        return reply.code(400).view('staff/setup', { title: request.t('staff.setup.title'), mode: 'setup', email, error: request.t('staff.password.too_short', { min: MIN_PASSWORD_LENGTH }) });
+        return reply.code(400).view('staff/setup', {
+          title: request.t('staff.setup.title'),
+          mode: 'setup',
+          email,
+          error: request.t('staff.password.too_short', { min: MIN_PASSWORD_LENGTH }),
+        });
       }
       const passwordHash = await hashPassword(password);
       const user = await app.db.transaction().execute(async (trx) => {
@@ -54,14 +68,23 @@ export const setupRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const { password } = request.body;
       if (tooShort(password)) {
-        return reply.code(400).view('staff/setup', { title: request.t('staff.password.title'), mode: 'password', email: '', error: request.t('staff.password.too_short', { min: MIN_PASSWORD_LENGTH }) });
+        return reply.code(400).view('staff/setup', {
+          title: request.t('staff.password.title'),
+          mode: 'password',
+          email: '',
+          error: request.t('staff.password.too_short', { min: MIN_PASSWORD_LENGTH }),
+        });
       }
       const link = await findUsableLink(app.db, request.params.token, 'password');
       if (!link) throw invalidLink();
       const passwordHash = await hashPassword(password);
       await app.db.transaction().execute(async (trx) => {
         if (!(await spendLink(trx, request.params.token, 'password'))) throw invalidLink();
-        await trx.updateTable('staff_user').set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null }).where('id', '=', link.user_id!).execute();
+        await trx
+          .updateTable('staff_user')
+          .set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null })
+          .where('id', '=', link.user_id!)
+          .execute();
         // A new password ends every existing session.
         await trx.deleteFrom('staff_session').where('user_id', '=', link.user_id!).execute();
         const user = await trx.selectFrom('staff_user').select(['id', 'email']).where('id', '=', link.user_id!).executeTakeFirstOrThrow();

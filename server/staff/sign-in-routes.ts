@@ -16,17 +16,31 @@ export const safeNext = (next: string | undefined) => (next && /^\/staff(\/|$|\?
 export const staffSignInRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/staff/sign-in', { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    if (request.staff) return reply.redirect(safeNext(request.query.next), 303);
-    return reply.view('staff/sign-in', { title: request.t('staff.sign_in.title'), next: request.query.next ?? '', email: '', error: null });
-  });
+  app.get(
+    '/staff/sign-in',
+    { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      if (request.staff) return reply.redirect(safeNext(request.query.next), 303);
+      return reply.view('staff/sign-in', {
+        title: request.t('staff.sign_in.title'),
+        next: request.query.next ?? '',
+        email: '',
+        error: null,
+      });
+    },
+  );
 
   app.post(
     '/staff/sign-in',
     {
       schema: {
         body: Type.Object(
-          { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 500 })), ...CsrfField },
+          {
+            email: Type.String({ maxLength: 254 }),
+            password: Type.String({ maxLength: 1024 }),
+            next: Type.Optional(Type.String({ maxLength: 500 })),
+            ...CsrfField,
+          },
           { additionalProperties: false },
         ),
       },
@@ -42,10 +56,18 @@ export const staffSignInRoutes: FastifyPluginAsync = async (fastify) => {
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         request.log.info({ code: error.code }, 'staff sign-in refused');
-        await recordAudit(app.db, { action: 'sign_in_failed', actorLabel: email.trim().toLowerCase().slice(0, 254), ip: request.ip, details: { reason: error.code } });
-        return reply
-          .code(error.statusCode)
-          .view('staff/sign-in', { title: request.t('staff.sign_in.title'), next: next ?? '', email, error: request.t(error.messageKey, error.params) });
+        await recordAudit(app.db, {
+          action: 'sign_in_failed',
+          actorLabel: email.trim().toLowerCase().slice(0, 254),
+          ip: request.ip,
+          details: { reason: error.code },
+        });
+        return reply.code(error.statusCode).view('staff/sign-in', {
+          title: request.t('staff.sign_in.title'),
+          next: next ?? '',
+          email,
+          error: request.t(error.messageKey, error.params),
+        });
       }
     },
   );

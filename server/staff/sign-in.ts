@@ -62,10 +62,7 @@ async function claimTry(db: Kysely<Database>, email: string): Promise<Claimed | 
  * hold across every instance. A wrong password, an unknown address and a locked
  * account or address answer the same whoever the address belongs to.
  */
-export async function signIn(
-  db: Kysely<Database>,
-  attempt: { email: string; password: string; ip: string },
-): Promise<StaffUser> {
+export async function signIn(db: Kysely<Database>, attempt: { email: string; password: string; ip: string }): Promise<StaffUser> {
   const recent = await db
     .selectFrom('sign_in_failure')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -19,11 +19,20 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/tokens',
-    { preHandler: adminOnly, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...CsrfField }, { additionalProperties: false }) } },
+    {
+      preHandler: adminOnly,
+      schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...CsrfField }, { additionalProperties: false }) },
+    },
     async (request, reply) => {
       const { id, token } = await createApiToken(app.db, request.body.name.trim());
       request.log.info({ staffId: request.staff!.id, apiTokenId: id }, 'api token created');
-      await recordAudit(app.db, { action: 'api_token_created', actor: request.staff, target: request.body.name.trim(), ip: request.ip, details: { apiTokenId: id } });
+      await recordAudit(app.db, {
+        action: 'api_token_created',
+        actor: request.staff,
+        target: request.body.name.trim(),
+        ip: request.ip,
+        details: { apiTokenId: id },
+      });
       reply.code(201).header('cache-control', 'no-store');
       return listPage(request, reply, token);
     },
@@ -34,7 +43,14 @@ export const tokenRoutes: FastifyPluginAsync = async (fastify) => {
     { preHandler: adminOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(CsrfField) } },
     async (request, reply) => {
       const revoked = await revokeApiToken(app.db, request.params.id);
-      if (revoked) await recordAudit(app.db, { action: 'api_token_revoked', actor: request.staff, target: revoked, ip: request.ip, details: { apiTokenId: request.params.id } });
+      if (revoked)
+        await recordAudit(app.db, {
+          action: 'api_token_revoked',
+          actor: request.staff,
+          target: revoked,
+          ip: request.ip,
+          details: { apiTokenId: request.params.id },
+        });
       request.log.info({ staffId: request.staff!.id, apiTokenId: request.params.id }, 'api token revoked');
       return reply.redirect('/staff/tokens', 303);
     },

@@ -32,7 +32,8 @@ export type UserMessageKey = keyof typeof ja;
 
 const en: Record<UserMessageKey, string> = {
   'users.title': 'Users',
-  'users.intro': 'Admins can do everything; HR handles leavers and sees all reports; managers see reports of their departments (and those below) only.',
+  'users.intro':
+    'Admins can do everything; HR handles leavers and sees all reports; managers see reports of their departments (and those below) only.',
   'users.email': 'Email',
   'users.role': 'Role',
   'users.departments': 'Departments (managers only)',
@@ -50,7 +51,8 @@ const en: Record<UserMessageKey, string> = {
   'users.error.last_admin': 'This would leave no administrator.',
   'users.error.self': 'You cannot delete yourself.',
   'users.welcome.subject': '{company}: your Honne account',
-  'users.welcome.body': 'An account has been created for you on {company}\'s exit interview workspace (Honne). Set your password with the link below.',
+  'users.welcome.body':
+    "An account has been created for you on {company}'s exit interview workspace (Honne). Set your password with the link below.",
   'users.welcome.cta': 'Set your password',
   'users.welcome.expiry': 'This link works once, for 7 days.',
   'account.title': 'Account',

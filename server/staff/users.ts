@@ -31,7 +31,12 @@ export async function departmentIds(db: Kysely<Database>, names: string[]): Prom
       .where((eb) => eb.or([eb('name', '=', name), eb(eb.cast('id', 'text'), '=', name)]))
       .execute();
     if (rows.length !== 1) {
-      throw new AppError({ code: 'department_unknown', status: 400, messageKey: rows.length ? 'error.department_ambiguous' : 'error.department_unknown', params: { department: name } });
+      throw new AppError({
+        code: 'department_unknown',
+        status: 400,
+        messageKey: rows.length ? 'error.department_ambiguous' : 'error.department_unknown',
+        params: { department: name },
+      });
     }
     ids.push(rows[0]!.id);
   }
@@ -54,7 +59,13 @@ export async function createStaffUser(
     .executeTakeFirst();
   if (!created) throw exists();
   if (user.departmentIds?.length) {
-    await refusing(db.insertInto('staff_department').values(user.departmentIds.map((id) => ({ user_id: created.id, department_id: id }))).execute(), refuseUnknownDepartment);
+    await refusing(
+      db
+        .insertInto('staff_department')
+        .values(user.departmentIds.map((id) => ({ user_id: created.id, department_id: id })))
+        .execute(),
+      refuseUnknownDepartment,
+    );
   }
   return created;
 }

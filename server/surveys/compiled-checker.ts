@@ -14,9 +14,28 @@ import type { AnswerChecker, AnswerError } from './answer-types.ts';
  * checks it. test/surveys.test.ts compares both checkers on random answers.
  */
 const ELEMENT_KEYS = new Set([
-  'type', 'name', 'title', 'description', 'isRequired', 'visibleIf', 'choices', 'colCount', 'maxLength', 'rows',
-  'rateMin', 'rateMax', 'rateStep', 'rateValues', 'minRateDescription', 'maxRateDescription', 'rateDescriptionLocation',
-  'displayMode', 'placeholder', 'showOtherItem', 'showNoneItem', 'inputType',
+  'type',
+  'name',
+  'title',
+  'description',
+  'isRequired',
+  'visibleIf',
+  'choices',
+  'colCount',
+  'maxLength',
+  'rows',
+  'rateMin',
+  'rateMax',
+  'rateStep',
+  'rateValues',
+  'minRateDescription',
+  'maxRateDescription',
+  'rateDescriptionLocation',
+  'displayMode',
+  'placeholder',
+  'showOtherItem',
+  'showNoneItem',
+  'inputType',
 ]);
 const PAGE_KEYS = new Set(['name', 'title', 'description', 'elements', 'visibleIf']);
 const SINGLE = new Set(['radiogroup', 'dropdown']);
@@ -39,15 +58,16 @@ function compilable(definition: Record<string, unknown>): boolean {
   const pages = definition.pages;
   if (!Array.isArray(pages)) return false;
   if (['triggers', 'calculatedValues', 'questionsOnPageMode'].some((key) => key in definition)) return false;
-  return pages.every((page: Element) =>
-    Object.keys(page).every((key) => PAGE_KEYS.has(key)) &&
-    Array.isArray(page.elements) &&
-    page.elements.every((element: Element) => {
-      const type = element.type as string;
-      const known = SINGLE.has(type) || MULTI.has(type) || TEXT.has(type) || type === 'rating' || type === 'boolean';
-      const plainText = type !== 'text' || element.inputType === undefined || element.inputType === 'text';
-      return known && plainText && Object.keys(element).every((key) => ELEMENT_KEYS.has(key));
-    }),
+  return pages.every(
+    (page: Element) =>
+      Object.keys(page).every((key) => PAGE_KEYS.has(key)) &&
+      Array.isArray(page.elements) &&
+      page.elements.every((element: Element) => {
+        const type = element.type as string;
+        const known = SINGLE.has(type) || MULTI.has(type) || TEXT.has(type) || type === 'rating' || type === 'boolean';
+        const plainText = type !== 'text' || element.inputType === undefined || element.inputType === 'text';
+        return known && plainText && Object.keys(element).every((key) => ELEMENT_KEYS.has(key));
+      }),
   );
 }
 
@@ -60,7 +80,15 @@ export function compileChecker(definition: Record<string, unknown>): AnswerCheck
     for (const q of page.questions as Array<Record<string, any>>) {
       const type = q.getType() as string;
       const conditions = [page.visibleIf, q.visibleIf].filter(Boolean).map((expression) => new ConditionRunner(expression));
-      const kind = SINGLE.has(type) ? 'single' : MULTI.has(type) ? 'multi' : type === 'rating' ? 'rating' : type === 'boolean' ? 'boolean' : 'text';
+      const kind = SINGLE.has(type)
+        ? 'single'
+        : MULTI.has(type)
+          ? 'multi'
+          : type === 'rating'
+            ? 'rating'
+            : type === 'boolean'
+              ? 'boolean'
+              : 'text';
       const allowed =
         kind === 'single' || kind === 'multi'
           ? q.visibleChoices.map((c: { value: unknown }) => c.value)
@@ -69,7 +97,14 @@ export function compileChecker(definition: Record<string, unknown>): AnswerCheck
             : kind === 'boolean'
               ? [q.getValueTrue(), q.getValueFalse()]
               : [];
-      questions.push({ name: q.getValueName(), kind, required: q.isRequired, conditions, allowed, maxLength: kind === 'text' ? textLimit(q.getMaxLength()) : -1 });
+      questions.push({
+        name: q.getValueName(),
+        kind,
+        required: q.isRequired,
+        conditions,
+        allowed,
+        maxLength: kind === 'text' ? textLimit(q.getMaxLength()) : -1,
+      });
     }
   }
   const names = new Set(questions.map((q) => q.name));

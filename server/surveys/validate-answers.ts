@@ -7,7 +7,6 @@ import { compileChecker } from './compiled-checker.ts';
 
 export type { AnswerChecker, AnswerError, CheckedAnswers };
 
-
 const CHOICE_TYPES = new Set(['radiogroup', 'dropdown', 'checkbox', 'tagbox', 'imagepicker', 'ranking']);
 const MULTI_TYPES = new Set(['checkbox', 'tagbox', 'ranking']);
 const TEXT_TYPES = new Set(['text', 'comment']);

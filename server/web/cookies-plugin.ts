@@ -13,7 +13,13 @@ export const cookiesPlugin = fp(
   async (app) => {
     await app.register(fastifyCookie);
     const secure = app.config.publicUrl.startsWith('https:');
-    app.decorate('cookieOptions', (maxAge?: number) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) }));
+    app.decorate('cookieOptions', (maxAge?: number) => ({
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax' as const,
+      secure,
+      ...(maxAge ? { maxAge } : {}),
+    }));
   },
   { name: 'honne-cookies', dependencies: ['honne-config'] },
 );

@@ -11,7 +11,8 @@ import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfValid, newCsrfCookieValue } fro
 export function protectForms(area: FastifyInstance): void {
   const check = (request: FastifyRequest) => {
     const field = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-    if (!csrfValid(area.keys.csrf, request.cookies[CSRF_COOKIE], field)) throw new AppError({ code: 'csrf', status: 403, messageKey: 'error.csrf' });
+    if (!csrfValid(area.keys.csrf, request.cookies[CSRF_COOKIE], field))
+      throw new AppError({ code: 'csrf', status: 403, messageKey: 'error.csrf' });
   };
   const posted = (request: FastifyRequest) => request.method !== 'GET' && request.method !== 'HEAD';
   const multipart = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').startsWith('multipart/');

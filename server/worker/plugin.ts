@@ -50,13 +50,24 @@ export const workerPlugin = fp<{ enabled: boolean; intervalMs?: number }>(
         ['expiry', () => closeExpiredInvitations(app.db)],
         ['mail', () => deliverDueMail(app.db, app.keys.outbox, app.mail.transport, app.log)],
         ['legacy-answers', () => generalizeLegacyYears(app.db, app.keys.answerPool, app.config.anonymityK)],
-        ['answers', () => releaseAnswers(app.db, app.keys.answerPool, { k: app.config.anonymityK, maxDays: app.config.releaseMaxDays, signal: closing.signal })],
-        ['drafts', async () => {
-          const purged = await purgeExpiredDrafts(app.db);
-          // Completion deletes drafts as it goes: their dead tuples are reclaimed here, whoever deleted them.
-          await vacuumDrafts(app.db);
-          return purged;
-        }],
+        [
+          'answers',
+          () =>
+            releaseAnswers(app.db, app.keys.answerPool, {
+              k: app.config.anonymityK,
+              maxDays: app.config.releaseMaxDays,
+              signal: closing.signal,
+            }),
+        ],
+        [
+          'drafts',
+          async () => {
+            const purged = await purgeExpiredDrafts(app.db);
+            // Completion deletes drafts as it goes: their dead tuples are reclaimed here, whoever deleted them.
+            await vacuumDrafts(app.db);
+            return purged;
+          },
+        ],
         ['auth', () => purgeStaleAuthRows(app.db)],
         ['alumni', () => purgeStaleAlumniRows(app.db)],
         ['imports', () => purgeStaleImports(app.db)],

@@ -13,7 +13,15 @@ import { PASSWORD } from '../helpers/staff.ts';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the (closed) network. */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
 /** On a machine with Node.js alone, browser tests say why they did not run. */
@@ -29,12 +37,22 @@ async function freePort(): Promise<number> {
 }
 
 /** The real app on a fresh database, listening on 127.0.0.1, closed when the test ends. */
-export async function listeningApp(t: Test, env: Record<string, string> = {}, worker = false, mailTransport?: MailTransport): Promise<{ app: FastifyInstance; base: string }> {
+export async function listeningApp(
+  t: Test,
+  env: Record<string, string> = {},
+  worker = false,
+  mailTransport?: MailTransport,
+): Promise<{ app: FastifyInstance; base: string }> {
   mkdirSync(SHOTS, { recursive: true });
   const database = await testDatabase(t);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = await buildApp(testConfig(t, { PUBLIC_URL: base, ...env }), { db: database.db, logger: createLogger('warn'), worker, ...(mailTransport ? { mailTransport } : {}) });
+  const app = await buildApp(testConfig(t, { PUBLIC_URL: base, ...env }), {
+    db: database.db,
+    logger: createLogger('warn'),
+    worker,
+    ...(mailTransport ? { mailTransport } : {}),
+  });
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
   return { app, base };

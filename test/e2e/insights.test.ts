@@ -3,7 +3,7 @@ import { seedDemo } from '../../server/demo/seed.ts';
 import { staffUser } from '../helpers/staff.ts';
 import { launchBrowser, listeningApp, openPage, SHOTS, signIn, skipWithoutBrowser } from './browser.ts';
 
-t.test('HR sees the demo company\'s charts; a manager sees only their departments', { skip: skipWithoutBrowser }, async (t) => {
+t.test("HR sees the demo company's charts; a manager sees only their departments", { skip: skipWithoutBrowser }, async (t) => {
   const { app, base } = await listeningApp(t);
   await seedDemo(app, 800);
   await staffUser(app, 'hr', 'jinji@example.co.jp');
@@ -43,7 +43,11 @@ t.test('HR sees the demo company\'s charts; a manager sees only their department
   const options = await managerPage.locator('select[name=department] option').allTextContents();
   t.ok(options.length >= 3 && options.every((o) => /Sales/.test(o)), `only the sales subtree is offered: ${options.join(', ')}`);
   t.notMatch(await managerPage.textContent('main'), 'Engineering');
-  const other = await app.db.selectFrom('department').select('id').where('name', '=', '開発本部 Engineering Division').executeTakeFirstOrThrow();
+  const other = await app.db
+    .selectFrom('department')
+    .select('id')
+    .where('name', '=', '開発本部 Engineering Division')
+    .executeTakeFirstOrThrow();
   const denied = await managerPage.goto(`${base}/staff/insights?department=${other.id}`);
   t.equal(denied!.status(), 403);
   await managerPage.goto(`${base}/staff/insights`);

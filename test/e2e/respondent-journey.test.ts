@@ -9,7 +9,12 @@ t.test('a leaver receives the invitation, answers in Japanese, stops, resumes an
   const { app, base } = await listeningApp(t, { SMTP_URL: peer.url, ORG_NAME: '本音商事' }, true);
 
   // HR's system registers the leaver through the API; the worker mails the invitation.
-  const created = await registerThroughApi(app, base, { employeeId: 'E2E-1', name: '本音 花子', email: 'hanako@example.com', department: '開発部' });
+  const created = await registerThroughApi(app, base, {
+    employeeId: 'E2E-1',
+    name: '本音 花子',
+    email: 'hanako@example.com',
+    department: '開発部',
+  });
   t.equal(created.status, 201);
   await peer.waitFor(1);
   t.same(peer.received[0]!.to, ['hanako@example.com']);
@@ -77,9 +82,20 @@ t.test('on a phone, in English, after switching language', { skip: skipWithoutBr
   const { app, base } = await listeningApp(t);
   const { registerLeaver } = await import('../../server/leavers/register-leaver.ts');
   const { invitationContext } = await import('../../server/invitations/context.ts');
-  const { token } = await registerLeaver(app.db, { ...(await invitationContext(app)), survey: 'exit-interview' }, {
-    employeeId: 'E2E-2', name: 'Pat Doe', email: 'pat@example.com', department: 'Sales', hireDate: '2024-01-01', lastDay: '2099-01-31', exitType: 'contract_end', locale: 'ja',
-  });
+  const { token } = await registerLeaver(
+    app.db,
+    { ...(await invitationContext(app)), survey: 'exit-interview' },
+    {
+      employeeId: 'E2E-2',
+      name: 'Pat Doe',
+      email: 'pat@example.com',
+      department: 'Sales',
+      hireDate: '2024-01-01',
+      lastDay: '2099-01-31',
+      exitType: 'contract_end',
+      locale: 'ja',
+    },
+  );
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   t.teardown(() => browser.close());

@@ -40,7 +40,16 @@ t.test('first run: the setup link creates an admin, who signs in and creates an 
   const api = await fetch(`${base}/api/v1/leavers`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ employeeId: 'W-1', name: '試験 太郎', email: 'w1@example.com', department: '総務部', hireDate: '2020-04-01', lastDay: '2099-03-31', exitType: 'voluntary', locale: 'ja' }),
+    body: JSON.stringify({
+      employeeId: 'W-1',
+      name: '試験 太郎',
+      email: 'w1@example.com',
+      department: '総務部',
+      hireDate: '2020-04-01',
+      lastDay: '2099-03-31',
+      exitType: 'voluntary',
+      locale: 'ja',
+    }),
   });
   t.equal(api.status, 201, 'the token made in the browser works on the API');
 

@@ -22,13 +22,32 @@ export function alumniCookie(setCookie: string | string[] | undefined, app: Fast
  * A leaver who joins from their join link with `fields`, follows the verification
  * mail and ends up signed in; returns the portal cookie and the member's id.
  */
-export async function joinedMember(app: FastifyInstance, sent: MailMessage[], fields: Record<string, string> = {}, consents: string[] = ['newsletter']) {
+export async function joinedMember(
+  app: FastifyInstance,
+  sent: MailMessage[],
+  fields: Record<string, string> = {},
+  consents: string[] = ['newsletter'],
+) {
   const leaver = await invitedLeaver(app);
   const join = `/alumni/join/${signId(app.keys.alumniLinks, 'join', leaver.id)}`;
   const email = fields.email ?? `${leaver.input.employeeId.toLowerCase()}@personal.test`;
-  const body = new URLSearchParams({ _csrf: csrf(app).field, name: leaver.input.name, email, company: '', jobTitle: '', profileUrl: '', locale: 'ja', ...fields });
+  const body = new URLSearchParams({
+    _csrf: csrf(app).field,
+    name: leaver.input.name,
+    email,
+    company: '',
+    jobTitle: '',
+    profileUrl: '',
+    locale: 'ja',
+    ...fields,
+  });
   for (const consent of consents) body.append('consents', consent);
-  const joined = await app.inject({ method: 'POST', url: join, headers: { cookie: csrf(app).cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+  const joined = await app.inject({
+    method: 'POST',
+    url: join,
+    headers: { cookie: csrf(app).cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
   if (joined.statusCode !== 200) throw new Error(`join failed: ${joined.statusCode} ${joined.body.slice(0, 200)}`);
   await app.worker.runOnce();
   const verified = await postForm(app, linkIn(sent, '/alumni/link/'), {});

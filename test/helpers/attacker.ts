@@ -190,7 +190,14 @@ export interface LeaverCohort {
 
 /** What HR knows: every leaver's cohort, and each department's ancestors (itself included). */
 export async function hrKnowledge(db: Kysely<Database>) {
-  const { rows: leavers } = await sql<{ id: string; department_id: string; hire_date: string; last_day: string; exit_type: string; regrettable: boolean | null }>`
+  const { rows: leavers } = await sql<{
+    id: string;
+    department_id: string;
+    hire_date: string;
+    last_day: string;
+    exit_type: string;
+    regrettable: boolean | null;
+  }>`
     SELECT id, department_id, hire_date::text, last_day::text, exit_type, regrettable FROM leaver`.execute(db);
   const { rows: departments } = await sql<{ id: string; parent_id: string | null }>`SELECT id, parent_id FROM department`.execute(db);
   const parent = new Map(departments.map((d) => [d.id, d.parent_id]));
@@ -201,15 +208,18 @@ export async function hrKnowledge(db: Kysely<Database>) {
     ancestors.set(id, chain);
   }
   const cohorts = new Map<string, LeaverCohort>(
-    leavers.map((l) => [l.id, {
-      id: l.id,
-      departmentId: l.department_id,
-      tenureBand: tenureBand(l.hire_date, l.last_day),
-      exitType: l.exit_type,
-      // HR does not change the judgement in these tests, so it is what the completion copied.
-      regrettable: regrettableOf(l.regrettable),
-      quarter: quarterOf(l.last_day),
-    }]),
+    leavers.map((l) => [
+      l.id,
+      {
+        id: l.id,
+        departmentId: l.department_id,
+        tenureBand: tenureBand(l.hire_date, l.last_day),
+        exitType: l.exit_type,
+        // HR does not change the judgement in these tests, so it is what the completion copied.
+        regrettable: regrettableOf(l.regrettable),
+        quarter: quarterOf(l.last_day),
+      },
+    ]),
   );
   /** Whether a leaver could be behind a (possibly generalized) cohort key. */
   const fits = (leaver: LeaverCohort, key: CohortKey): boolean =>
@@ -239,7 +249,9 @@ export const guessScore = (guess: SizeGuess) => (guess.candidates.has(guess.auth
 export function sizeAttack(release: ReleaseSeen, authorOf: (responseId: string) => string, random: Random): SizeGuess[] {
   const slots = release.vanished
     .filter((row) => Number.isFinite(row.size))
-    .flatMap((row) => Array.from({ length: row.answerCount }, () => ({ size: row.size / row.answerCount, tie: random.next(), candidates: row.candidates })))
+    .flatMap((row) =>
+      Array.from({ length: row.answerCount }, () => ({ size: row.size / row.answerCount, tie: random.next(), candidates: row.candidates })),
+    )
     .sort((a, b) => a.size - b.size || a.tie - b.tie);
   const responses = release.responses
     .map((r) => ({ size: r.size, tie: random.next(), author: authorOf(r.id) }))
@@ -272,5 +284,8 @@ export function chanceBound(releases: SizeGuess[][], p: number, trials: number, 
 export function histogram(values: number[]): string {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v}×${n}`).join(', ');
+  return [...counts]
+    .sort((a, b) => a[0] - b[0])
+    .map(([v, n]) => `${v}×${n}`)
+    .join(', ');
 }

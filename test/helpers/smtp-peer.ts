@@ -23,7 +23,8 @@ export async function smtpPeer(t: Test) {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (unknownMailboxes.has(address.address)) return callback(Object.assign(new Error(`<${address.address}>: No such user`), { responseCode: 550 }));
+      if (unknownMailboxes.has(address.address))
+        return callback(Object.assign(new Error(`<${address.address}>: No such user`), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -64,5 +65,8 @@ export function textPart(raw: string): string {
   if (!match) return raw;
   const [, encoding, body] = match;
   if (encoding === 'base64') return Buffer.from(body!.replace(/\s+/g, ''), 'base64').toString('utf8');
-  return Buffer.from(body!.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  return Buffer.from(
+    body!.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
 }

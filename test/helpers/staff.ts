@@ -13,7 +13,11 @@ export function csrf(app: FastifyInstance) {
   return { cookie: `honne_csrf=${CSRF_COOKIE_VALUE}`, field: csrfToken(app.keys.csrf, CSRF_COOKIE_VALUE) };
 }
 
-export async function staffUser(app: FastifyInstance, role: StaffRole, email = `${role}-${Math.random().toString(36).slice(2)}@example.com`) {
+export async function staffUser(
+  app: FastifyInstance,
+  role: StaffRole,
+  email = `${role}-${Math.random().toString(36).slice(2)}@example.com`,
+) {
   return createStaffUser(app.db, { email, role, passwordHash: await hashPassword(PASSWORD) });
 }
 

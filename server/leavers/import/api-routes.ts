@@ -26,7 +26,11 @@ const Counts = {
 
 /** The CSV import for HR systems: the same reading, plan and all-or-nothing write as the staff page. */
 export const leaverImportApiRoutes: FastifyPluginAsync = async (fastify) => {
-  fastify.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const refuse = (request: FastifyRequest, problems: RowProblem[]) => ({
     error: { code: 'import_invalid', message: request.t('import.error.refused', { count: problems.length }) },

@@ -80,7 +80,10 @@ export async function importLeavers(
   audit: Omit<AuditEntry, 'action' | 'details'> & { fileName: string },
 ): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
-    await lockEmployeeIds(trx, rows.map((row) => row.input.employeeId));
+    await lockEmployeeIds(
+      trx,
+      rows.map((row) => row.input.employeeId),
+    );
     const plan = await planImport(trx, rows);
     if (plan.problems.length > 0) throw new ImportRefused(plan);
     const invited = await createLeavers(trx, ctx, plan.create, survey);

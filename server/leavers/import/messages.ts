@@ -2,8 +2,10 @@
 const ja = {
   'import.title': '退職者の CSV 取り込み',
   'import.intro': '人事システムから書き出した CSV を取り込みます。UTF-8(BOM 付きも可)と Shift_JIS(Excel)に対応しています。',
-  'import.columns': '列(1行目に見出し、日本語または英語): 社員番号, 氏名, メール, 部署, 入社日, 退職日, 退職区分, 言語(省略時は日本語)。日付は 2026-11-30 または 2026/11/30。',
-  'import.rules': '同じファイルを何度取り込んでも重複は作られません(社員番号と退職日で照合し、変わった項目だけを更新します)。1行でも誤りがあれば何も書き込まれません。',
+  'import.columns':
+    '列(1行目に見出し、日本語または英語): 社員番号, 氏名, メール, 部署, 入社日, 退職日, 退職区分, 言語(省略時は日本語)。日付は 2026-11-30 または 2026/11/30。',
+  'import.rules':
+    '同じファイルを何度取り込んでも重複は作られません(社員番号と退職日で照合し、変わった項目だけを更新します)。1行でも誤りがあれば何も書き込まれません。',
   'import.file': 'CSV ファイル',
   'import.upload': 'プレビュー',
   'import.preview': 'プレビュー: {file}',
@@ -21,7 +23,8 @@ const ja = {
   'import.confirm': '{count} 件を取り込む',
   'import.nothing': '取り込む変更はありません。',
   'import.again': '別のファイルを選ぶ',
-  'import.done': '取り込みました: 新規 {created} 件(招待 {invited} 件、送信予定 {scheduled} 件)、更新 {updated} 件、変更なし {unchanged} 件。',
+  'import.done':
+    '取り込みました: 新規 {created} 件(招待 {invited} 件、送信予定 {scheduled} 件)、更新 {updated} 件、変更なし {unchanged} 件。',
   'import.expired': 'このプレビューは期限切れです(1時間)。もう一度アップロードしてください。',
   'import.error.encoding': 'ファイルの文字コードを読み取れません。UTF-8 または Shift_JIS で保存してください。',
   'import.error.quote': 'この行で始まる引用符(")が閉じられていません。',
@@ -44,8 +47,10 @@ export type ImportMessageKey = keyof typeof ja;
 const en: Record<ImportMessageKey, string> = {
   'import.title': 'Import leavers from CSV',
   'import.intro': 'Import a CSV exported from your HR system. UTF-8 (with or without BOM) and Shift_JIS (Excel) are read.',
-  'import.columns': 'Columns (headers in the first row, Japanese or English): employee_id, name, email, department, hire_date, last_day, exit_type, locale (optional, default ja). Dates as 2026-11-30 or 2026/11/30.',
-  'import.rules': 'Importing the same file again creates no duplicates (rows are matched by employee id and last day; only what changed is updated). If any row is invalid, nothing is written.',
+  'import.columns':
+    'Columns (headers in the first row, Japanese or English): employee_id, name, email, department, hire_date, last_day, exit_type, locale (optional, default ja). Dates as 2026-11-30 or 2026/11/30.',
+  'import.rules':
+    'Importing the same file again creates no duplicates (rows are matched by employee id and last day; only what changed is updated). If any row is invalid, nothing is written.',
   'import.file': 'CSV file',
   'import.upload': 'Preview',
   'import.preview': 'Preview: {file}',
@@ -65,7 +70,7 @@ const en: Record<ImportMessageKey, string> = {
   'import.again': 'Choose another file',
   'import.done': 'Imported: {created} new ({invited} invited, {scheduled} scheduled), {updated} updated, {unchanged} unchanged.',
   'import.expired': 'This preview has expired (after an hour). Please upload the file again.',
-  'import.error.encoding': 'The file\'s encoding cannot be read. Save it as UTF-8 or Shift_JIS.',
+  'import.error.encoding': "The file's encoding cannot be read. Save it as UTF-8 or Shift_JIS.",
   'import.error.quote': 'A quote (") opened on this line is never closed.',
   'import.error.empty': 'A header row and at least one data row are needed.',
   'import.error.too_many': 'At most {max} rows can be imported at once.',

@@ -18,7 +18,10 @@ export interface ImportPlan {
   problems: RowProblem[];
 }
 
-type Existing = Pick<Leaver, 'id' | 'employee_id' | 'name' | 'email' | 'hire_date' | 'last_day' | 'exit_type' | 'locale'> & { department: string; open: boolean };
+type Existing = Pick<Leaver, 'id' | 'employee_id' | 'name' | 'email' | 'hire_date' | 'last_day' | 'exit_type' | 'locale'> & {
+  department: string;
+  open: boolean;
+};
 
 const CHUNK = 1000;
 
@@ -29,7 +32,17 @@ async function existingLeavers(db: Kysely<Database>, employeeIds: string[]): Pro
     const rows = await db
       .selectFrom('leaver')
       .innerJoin('department', 'department.id', 'leaver.department_id')
-      .select(['leaver.id', 'employee_id', 'leaver.name', 'email', 'hire_date', 'last_day', 'exit_type', 'locale', 'department.name as department'])
+      .select([
+        'leaver.id',
+        'employee_id',
+        'leaver.name',
+        'email',
+        'hire_date',
+        'last_day',
+        'exit_type',
+        'locale',
+        'department.name as department',
+      ])
       .select(LEAVER_IS_OPEN.as('open'))
       .where('employee_id', 'in', employeeIds.slice(i, i + CHUNK))
       .where('erased_at', 'is', null)
@@ -42,7 +55,13 @@ async function existingLeavers(db: Kysely<Database>, employeeIds: string[]): Pro
 /** Department names used more than once in the tree: a row must then give the id. */
 async function ambiguousDepartments(db: Kysely<Database>, names: string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
-  const rows = await db.selectFrom('department').select('name').where('name', 'in', names).groupBy('name').having(sql`count(*)`, '>', 1).execute();
+  const rows = await db
+    .selectFrom('department')
+    .select('name')
+    .where('name', 'in', names)
+    .groupBy('name')
+    .having(sql`count(*)`, '>', 1)
+    .execute();
   return new Set(rows.map((row) => row.name));
 }
 
@@ -70,17 +89,30 @@ export async function planImport(db: Kysely<Database>, rows: ImportRow[]): Promi
   for (const row of rows) {
     const first = firstLine.get(row.input.employeeId);
     if (first !== undefined) {
-      plan.problems.push({ line: row.line, field: 'employeeId', messageKey: 'import.error.duplicate_row', params: { employeeId: row.input.employeeId, line: first } });
+      plan.problems.push({
+        line: row.line,
+        field: 'employeeId',
+        messageKey: 'import.error.duplicate_row',
+        params: { employeeId: row.input.employeeId, line: first },
+      });
     } else {
       firstLine.set(row.input.employeeId, row.line);
       unique.push(row);
     }
   }
   const ambiguous = await ambiguousDepartments(db, [...new Set(unique.map((row) => row.input.department.trim()))]);
-  const existing = await existingLeavers(db, unique.map((row) => row.input.employeeId));
+  const existing = await existingLeavers(
+    db,
+    unique.map((row) => row.input.employeeId),
+  );
   for (const row of unique) {
     if (ambiguous.has(row.input.department.trim())) {
-      plan.problems.push({ line: row.line, field: 'department', messageKey: 'error.department_ambiguous', params: { department: row.input.department.trim() } });
+      plan.problems.push({
+        line: row.line,
+        field: 'department',
+        messageKey: 'error.department_ambiguous',
+        params: { department: row.input.department.trim() },
+      });
       continue;
     }
     const candidates = existing.get(row.input.employeeId) ?? [];

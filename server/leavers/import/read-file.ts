@@ -16,10 +16,17 @@ export function readImportFile(bytes: Uint8Array, locale: Locale): ReadFile {
   const decoded = decodeCsv(bytes);
   if (!decoded) return { rows: [], problems: [{ line: 1, messageKey: 'import.error.encoding' }] };
   const parsed = parseCsv(decoded.text);
-  if ('unclosedQuoteLine' in parsed) return { encoding: decoded.encoding, rows: [], problems: [{ line: parsed.unclosedQuoteLine, messageKey: 'import.error.quote' }] };
+  if ('unclosedQuoteLine' in parsed)
+    return { encoding: decoded.encoding, rows: [], problems: [{ line: parsed.unclosedQuoteLine, messageKey: 'import.error.quote' }] };
   const [header, ...records] = parsed.records;
-  if (!header || records.length === 0) return { encoding: decoded.encoding, rows: [], problems: [{ line: 1, messageKey: 'import.error.empty' }] };
-  if (records.length > MAX_IMPORT_ROWS) return { encoding: decoded.encoding, rows: [], problems: [{ line: 1, messageKey: 'import.error.too_many', params: { max: MAX_IMPORT_ROWS } }] };
+  if (!header || records.length === 0)
+    return { encoding: decoded.encoding, rows: [], problems: [{ line: 1, messageKey: 'import.error.empty' }] };
+  if (records.length > MAX_IMPORT_ROWS)
+    return {
+      encoding: decoded.encoding,
+      rows: [],
+      problems: [{ line: 1, messageKey: 'import.error.too_many', params: { max: MAX_IMPORT_ROWS } }],
+    };
   const mapped = mapHeader(header);
   if ('problems' in mapped) return { encoding: decoded.encoding, rows: [], problems: mapped.problems };
   const rows: ImportRow[] = [];

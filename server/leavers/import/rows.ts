@@ -11,23 +11,48 @@ type Column = keyof LeaverInput;
 
 /** Header names as HRIS exports write them, Japanese or English; case and spaces do not matter. */
 const HEADERS: Record<string, Column> = {
-  社員番号: 'employeeId', 従業員番号: 'employeeId', employee_id: 'employeeId', employeeid: 'employeeId',
-  氏名: 'name', 名前: 'name', name: 'name',
-  メール: 'email', メールアドレス: 'email', email: 'email',
-  部署: 'department', 所属: 'department', department: 'department',
-  入社日: 'hireDate', hire_date: 'hireDate', hiredate: 'hireDate',
-  退職日: 'lastDay', last_day: 'lastDay', lastday: 'lastDay',
-  退職区分: 'exitType', exit_type: 'exitType', exittype: 'exitType',
-  言語: 'locale', locale: 'locale', language: 'locale',
+  社員番号: 'employeeId',
+  従業員番号: 'employeeId',
+  employee_id: 'employeeId',
+  employeeid: 'employeeId',
+  氏名: 'name',
+  名前: 'name',
+  name: 'name',
+  メール: 'email',
+  メールアドレス: 'email',
+  email: 'email',
+  部署: 'department',
+  所属: 'department',
+  department: 'department',
+  入社日: 'hireDate',
+  hire_date: 'hireDate',
+  hiredate: 'hireDate',
+  退職日: 'lastDay',
+  last_day: 'lastDay',
+  lastday: 'lastDay',
+  退職区分: 'exitType',
+  exit_type: 'exitType',
+  exittype: 'exitType',
+  言語: 'locale',
+  locale: 'locale',
+  language: 'locale',
 };
 const REQUIRED: Column[] = ['employeeId', 'name', 'email', 'department', 'hireDate', 'lastDay', 'exitType'];
 
 /** Values as people type them, Japanese labels included. */
 const EXIT_TYPES: Record<string, LeaverInput['exitType']> = {
-  voluntary: 'voluntary', 自己都合: 'voluntary', 自己都合退職: 'voluntary',
-  involuntary: 'involuntary', 会社都合: 'involuntary', 会社都合退職: 'involuntary',
-  retirement: 'retirement', 定年: 'retirement', 定年退職: 'retirement',
-  contract_end: 'contract_end', 契約期間満了: 'contract_end', 契約満了: 'contract_end',
+  voluntary: 'voluntary',
+  自己都合: 'voluntary',
+  自己都合退職: 'voluntary',
+  involuntary: 'involuntary',
+  会社都合: 'involuntary',
+  会社都合退職: 'involuntary',
+  retirement: 'retirement',
+  定年: 'retirement',
+  定年退職: 'retirement',
+  contract_end: 'contract_end',
+  契約期間満了: 'contract_end',
+  契約満了: 'contract_end',
 };
 const LOCALES: Record<string, Locale> = { ja: 'ja', 日本語: 'ja', japanese: 'ja', en: 'en', 英語: 'en', english: 'en' };
 

@@ -44,7 +44,8 @@ export const leaverImportStaffRoutes: FastifyPluginAsync = async (fastify) => {
     const read = readImportFile(file.bytes, request.locale);
     const plan = read.problems.length > 0 ? undefined : await planImport(app.db, read.rows);
     const problems = describe(request, read.problems.length > 0 ? read.problems : plan!.problems);
-    const stagedId = problems.length === 0 ? await stageImport(app.db, app.keys.stagedImport, request.staff!.id, file.fileName, file.bytes) : null;
+    const stagedId =
+      problems.length === 0 ? await stageImport(app.db, app.keys.stagedImport, request.staff!.id, file.fileName, file.bytes) : null;
     return reply.code(problems.length > 0 ? 400 : 200).view('staff/import-preview', {
       title: request.t('import.title'),
       fileName: file.fileName,
@@ -60,7 +61,13 @@ export const leaverImportStaffRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     '/staff/leavers/import/:id',
-    { preHandler: hrOnly, schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Type.Object(CsrfField, { additionalProperties: false }) } },
+    {
+      preHandler: hrOnly,
+      schema: {
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(CsrfField, { additionalProperties: false }),
+      },
+    },
     async (request, reply) => {
       const staged = await loadStagedImport(app.db, app.keys.stagedImport, request.params.id, request.staff!.id);
       if (!staged) return uploadForm(request, reply, request.t('import.expired'), 410);
@@ -79,8 +86,15 @@ export const leaverImportStaffRoutes: FastifyPluginAsync = async (fastify) => {
         if (!(error instanceof ImportRefused)) throw error;
         // Someone changed the leavers since the preview: show the file's problems now.
         return reply.code(409).view('staff/import-preview', {
-          title: request.t('import.title'), fileName: staged.fileName, encoding: read.encoding ?? '', problems: describe(request, error.plan.problems),
-          stagedId: null, counts: null, creates: [], updates: [], sample: SAMPLE,
+          title: request.t('import.title'),
+          fileName: staged.fileName,
+          encoding: read.encoding ?? '',
+          problems: describe(request, error.plan.problems),
+          stagedId: null,
+          counts: null,
+          creates: [],
+          updates: [],
+          sample: SAMPLE,
         });
       }
     },
