@@ -98,7 +98,8 @@ async function releaseBatch(db: Kysely<Database>, key: Buffer, policy: ReleasePo
     await addToRollup(trx, shuffled);
     await trx.deleteFrom('answer_pool').where('id', 'in', plan.taken).execute();
     await repool(trx, key, plan.kept, plan.setAside);
-    return { released: shuffled.length, more: shuffled.length > 0 && waiting.length > chosen.length };
+    // More may wait beyond this scan (it stopped at RELEASE_LIMIT rows or answers); go on only while something moves.
+    return { released: shuffled.length, more: shuffled.length > 0 && (waiting.length > chosen.length || waiting.length === RELEASE_LIMIT) };
   });
 }
 
