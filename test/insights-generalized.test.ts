@@ -173,8 +173,24 @@ t.test(
 t.test('a queue of more single-answer rows than one scan takes is released in one call, scan after scan', async (t) => {
   const { app, ids } = await company(t);
   const version = (await app.db.selectFrom('survey_version').select('id').executeTakeFirstOrThrow()).id;
-  const cohort = { departmentId: ids['営業部']!, tenureBand: '5to10' as const, exitType: 'voluntary' as const, regrettable: 'no' as const, quarter: '2026-Q2' };
-  const rows = Array.from({ length: 2100 }, () => poolRow(app.keys.answerPool, [{ surveyVersionId: version, cohort, answers: validAnswers() }]));
-  for (let i = 0; i < rows.length; i += 500) await app.db.insertInto('answer_pool').values(rows.slice(i, i + 500)).execute();
-  t.equal(await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 30 }), 2100, 'the scan stops at 2,000 rows; the next one takes the rest');
+  const cohort = {
+    departmentId: ids['営業部']!,
+    tenureBand: '5to10' as const,
+    exitType: 'voluntary' as const,
+    regrettable: 'no' as const,
+    quarter: '2026-Q2',
+  };
+  const rows = Array.from({ length: 2100 }, () =>
+    poolRow(app.keys.answerPool, [{ surveyVersionId: version, cohort, answers: validAnswers() }]),
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await app.db
+      .insertInto('answer_pool')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  t.equal(
+    await releaseAnswers(app.db, app.keys.answerPool, { k: 5, maxDays: 30 }),
+    2100,
+    'the scan stops at 2,000 rows; the next one takes the rest',
+  );
 });
